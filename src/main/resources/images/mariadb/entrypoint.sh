@@ -4,6 +4,11 @@
 set -eu
 DATADIR=/var/lib/mysql
 
+# A command instead of server options (e.g. "sleep infinity" for a client container): run it.
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    exec "$@"
+fi
+
 mkdir -p /run/mysqld "$DATADIR"
 chown mysql:mysql /run/mysqld
 

@@ -5,6 +5,11 @@ set -eu
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
 AS_POSTGRES="setpriv --reuid=postgres --regid=postgres --init-groups"
 
+# A command instead of server options (e.g. "sleep infinity" for a client container): run it.
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    exec "$@"
+fi
+
 mkdir -p "$PGDATA" /run/postgresql
 chown postgres:postgres /run/postgresql
 chmod 2775 /run/postgresql
