@@ -132,6 +132,16 @@ class HaproxyFrontProxyIT {
                 .hasValueSatisfying(c -> assertThat(c.labels()).containsEntry("moodlectl.site", SITE)
                         .containsEntry("moodlectl.role", "proxy"));
 
+        assertThatThrownBy(() -> proxy.create(new ProxySpec(SITE, image, "127.0.0.1", port, 0, null, HEALTH, HOST)))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT));
+        assertThatThrownBy(() -> proxy.create(new ProxySpec(SITE + "x", image, "127.0.0.1", port, 0, null, HEALTH, HOST)))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT);
+                    assertThat(e.getMessage()).contains(String.valueOf(port));
+                });
+        assertThatThrownBy(() -> proxy.switchTo(SITE, Slot.BLUE, SWITCH))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_READY));
+
         proxy.setBackend(SITE, Slot.BLUE, new Target(BLUE, NET, 80));
         proxy.switchTo(SITE, Slot.BLUE, SWITCH);
 
