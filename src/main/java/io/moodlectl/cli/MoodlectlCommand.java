@@ -14,7 +14,8 @@ import java.util.List;
         description = "Build Moodle sites on copy-on-write storage, rehearse upgrades, promote them blue-green, "
                 + "roll back in seconds; every operation journaled and exportable as a notebook.",
         subcommands = {HostCommand.class, ImagesCommand.class, SiteCommand.class, ExecCommand.class,
-                SnapshotCommand.class, ReleasesCommand.class, OpsCommand.class, CommandLine.HelpCommand.class})
+                SnapshotCommand.class, ReleasesCommand.class, UpgradeCommands.Check.class, UpgradeCommands.Stage.class,
+                UpgradeCommands.Promote.class, UpgradeCommands.Rollback.class, OpsCommand.class, CommandLine.HelpCommand.class})
 public final class MoodlectlCommand implements Runnable {
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print results as JSON on stdout.")

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 @Command(name = "site", description = "Create, list, inspect and destroy Moodle sites.",
-        subcommands = {SiteCommand.Create.class, SiteCommand.ListSites.class, SiteCommand.Status.class, SiteCommand.Destroy.class})
+        subcommands = {SiteCommand.Create.class, SiteCommand.ListSites.class, SiteCommand.Status.class, UpgradeCommands.Tidy.class,
+                SiteCommand.Destroy.class})
 final class SiteCommand {
 
     @Command(name = "create", description = "Build a site from a site file: volume, code, database, web, cron, front proxy.")

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "snapshot", description = "Site versions: read-only snapshots of the live environment.",
-        subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, SnapshotCommand.Delete.class})
+        subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, UpgradeCommands.Restore.class,
+                SnapshotCommand.Delete.class})
 final class SnapshotCommand {
 
     @Command(name = "create", description = "Snapshot the live environment (code, moodledata and database together).")

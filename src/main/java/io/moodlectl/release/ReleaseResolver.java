@@ -30,7 +30,8 @@ public final class ReleaseResolver {
         this.gitCache = gitCache;
     }
 
-    public ResolvedRelease resolve(SiteSpec spec) {
+    /** The release with its add-ons resolved, without the add-on checks (the upgrade preflight reports those). */
+    public ResolvedRelease resolveCore(SiteSpec spec) {
         GitMirror core = GitMirror.sync(spec.moodle().repository(), gitCache);
         String commit = core.resolve(spec.moodle().ref());
         String versionPhp = core.readFile(commit, "version.php").orElseThrow(() -> MoodlectlException.invalid(
@@ -42,9 +43,18 @@ public final class ReleaseResolver {
         for (SiteSpec.PluginSource p : spec.plugins()) {
             plugins.add(resolvePlugin(p));
         }
-        ResolvedRelease release = new ResolvedRelease(spec.moodle().ref(), core, commit, version, publicLayout, List.copyOf(plugins));
-        checkPlugins(release, standardPlugins(core, commit));
+        return new ResolvedRelease(spec.moodle().ref(), core, commit, version, publicLayout, List.copyOf(plugins));
+    }
+
+    /** The release, refused (REFUSED) if an add-on does not fit the core. */
+    public ResolvedRelease resolve(SiteSpec spec) {
+        ResolvedRelease release = resolveCore(spec);
+        checkPlugins(release, standardPlugins(release));
         return release;
+    }
+
+    public Set<String> standardPlugins(ResolvedRelease release) {
+        return standardPlugins(release.core(), release.commit());
     }
 
     private ResolvedRelease.ResolvedPlugin resolvePlugin(SiteSpec.PluginSource p) {
@@ -93,7 +103,7 @@ public final class ReleaseResolver {
     }
 
     /** Refuses add-ons the core can't take; the message names each problem and what to do. */
-    static void checkPlugins(ResolvedRelease release, Set<String> standard) {
+    public static void checkPlugins(ResolvedRelease release, Set<String> standard) {
         CoreVersion core = release.version();
         Map<String, PluginVersion> addOns = release.plugins().stream()
                 .collect(Collectors.toMap(p -> p.source().component(), ResolvedRelease.ResolvedPlugin::version));

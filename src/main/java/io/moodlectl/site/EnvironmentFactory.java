@@ -47,11 +47,27 @@ public final class EnvironmentFactory {
     private final Host host;
     private final SiteSpec spec;
     private final DatabaseEngine engine;
+    private final boolean keepOnFailure;
 
     public EnvironmentFactory(Host host, SiteSpec spec) {
+        this(host, spec, false);
+    }
+
+    private EnvironmentFactory(Host host, SiteSpec spec, boolean keepOnFailure) {
         this.host = host;
         this.spec = spec;
         this.engine = DatabaseEngines.of(spec.database());
+        this.keepOnFailure = keepOnFailure;
+    }
+
+    /** A factory whose undo actions stop containers instead of removing them: a failed copy is kept for inspection. */
+    public EnvironmentFactory keepingFailures() {
+        return new EnvironmentFactory(host, spec, true);
+    }
+
+    private Runnable undoContainer(String name) {
+        ContainerRuntime rt = host.runtime();
+        return keepOnFailure ? () -> rt.stop(name, Duration.ofSeconds(10)) : () -> rt.remove(name);
     }
 
     public SiteSpec spec() {
@@ -105,6 +121,38 @@ public final class EnvironmentFactory {
                         Files.move(staging, code, StandardCopyOption.ATOMIC_MOVE);
                     }
                     ctx.output("code/ holds " + release.version().release() + (release.publicLayout() ? " (public/ layout)" : ""));
+                    return null;
+                }));
+    }
+
+    /**
+     * Writes the release's code into {@code code.next} of the volume, beside the running code/, so that it travels
+     * with the next snapshot and only a rename is left for the downtime window (no nested subvolume: a plain folder).
+     */
+    public void prepareCode(Operation op, Environment env, ResolvedRelease release) {
+        Path next = volumePath(env).resolve("code.next");
+        op.run(Step.named("prepare-code")
+                .describe("Prepare Moodle " + release.describe() + " as code.next in " + env.volume(spec.name()) + " (before the window)")
+                .action(ctx -> {
+                    deleteTree(next);
+                    ctx.sh(release.core().exportCommand(release.commit(), next));
+                    for (ResolvedRelease.ResolvedPlugin p : release.plugins()) {
+                        placePlugin(next, p, ctx::output);
+                    }
+                    return null;
+                })
+                .undo(() -> uncheckedDelete(next)));
+    }
+
+    /** Renames code.next to code/ in a copy (the old code goes to code.prev, deleted after the window). */
+    public void swapCode(Operation op, Environment env) {
+        Path v = volumePath(env);
+        op.run(Step.named("swap-code").describe("Swap in the prepared code on " + env.id() + " (mv code.next code)")
+                .command("mv code code.prev && mv code.next code")
+                .action(ctx -> {
+                    deleteTree(v.resolve("code.prev"));
+                    Files.move(v.resolve("code"), v.resolve("code.prev"), StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(v.resolve("code.next"), v.resolve("code"), StandardCopyOption.ATOMIC_MOVE);
                     return null;
                 }));
     }
@@ -182,7 +230,7 @@ public final class EnvironmentFactory {
                     rt.createNetwork(net, labels(env, "network"));
                     return null;
                 })
-                .undo(() -> rt.removeNetwork(net)));
+                .undo(keepOnFailure ? () -> { } : () -> rt.removeNetwork(net)));
     }
 
     public void startDatabase(Operation op, Environment env, SiteImages images, boolean fresh) {
@@ -207,7 +255,7 @@ public final class EnvironmentFactory {
                     ctx.output(engine.name() + " " + engine.serverVersion(rt, name) + " ready");
                     return null;
                 })
-                .undo(() -> rt.remove(name)));
+                .undo(undoContainer(name)));
         if (fresh) {
             op.run(Step.named("create-database").describe("Create the database and its user")
                     .action(ctx -> {
@@ -244,7 +292,7 @@ public final class EnvironmentFactory {
                             () -> rt.exec(name, List.of("sh", "-c", "test -S /run/apache2/apache2.sock -o -f /run/apache2/apache2.pid"), null, null).ok());
                     return null;
                 })
-                .undo(() -> rt.remove(name)));
+                .undo(undoContainer(name)));
     }
 
     /** Moodle's cron, one pass a minute, for the live environment only. */
@@ -258,7 +306,7 @@ public final class EnvironmentFactory {
                     rt.start(name);
                     return null;
                 })
-                .undo(() -> rt.remove(name)));
+                .undo(undoContainer(name)));
     }
 
     /** Runs an admin/cli script (or any command) in the web container as the web user, from the code root. */

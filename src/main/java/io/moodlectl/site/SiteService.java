@@ -119,7 +119,7 @@ public final class SiteService {
                 op.run(Step.named("record-site").describe("Record the site and its live environment")
                         .action(ctx -> {
                             store.saveSpec(name, siteFile);
-                            store.save(new SiteState(name, 1, List.of(env), Instant.now()));
+                            store.save(new SiteState(name, 1, List.of(env), Instant.now(), null));
                             return null;
                         })
                         .undo(() -> EnvironmentFactory.uncheckedDelete(store.dir(name))));
@@ -202,6 +202,14 @@ public final class SiteService {
 
     public static Target webTarget(SiteSpec spec, Environment env) {
         return new Target(env.webContainer(spec.name()), env.network(spec.name()), 80);
+    }
+
+    public static String probeAddressOf(SiteSpec spec) {
+        return probeAddress(spec);
+    }
+
+    public static String hostHeaderOf(SiteSpec spec) {
+        return hostHeader(spec);
     }
 
     static String probeAddress(SiteSpec spec) {

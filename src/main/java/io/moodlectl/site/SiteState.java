@@ -6,7 +6,20 @@ import java.util.List;
 import java.util.Optional;
 
 /** What moodlectl knows of a site besides its site file: its environments and their roles. */
-public record SiteState(String name, int lastEnvironment, List<Environment> environments, Instant created) {
+public record SiteState(String name, int lastEnvironment, List<Environment> environments, Instant created,
+                        SwitchMark lastSwitch) {
+
+    /**
+     * The last time traffic moved from one environment to another, and how far the abandoned side's log table and
+     * files went then: what a rollback compares against to report what would be left behind.
+     */
+    public record SwitchMark(Instant at, String from, String to, long logMaxId) {
+    }
+
+    public SiteState withSwitch(SwitchMark mark) {
+        return new SiteState(name, lastEnvironment, environments, created, mark);
+    }
+
 
     public Optional<Environment> live() {
         return withRole(Role.LIVE);
@@ -40,10 +53,10 @@ public record SiteState(String name, int lastEnvironment, List<Environment> envi
             list.add(env);
         }
         int n = Math.max(lastEnvironment, Integer.parseInt(env.id().substring(1)));
-        return new SiteState(name, n, List.copyOf(list), created);
+        return new SiteState(name, n, List.copyOf(list), created, lastSwitch);
     }
 
     public SiteState without(String envId) {
-        return new SiteState(name, lastEnvironment, environments.stream().filter(e -> !e.id().equals(envId)).toList(), created);
+        return new SiteState(name, lastEnvironment, environments.stream().filter(e -> !e.id().equals(envId)).toList(), created, lastSwitch);
     }
 }

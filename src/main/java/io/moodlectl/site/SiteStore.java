@@ -57,7 +57,12 @@ public final class SiteStore {
 
     /** The site file the site was last built or upgraded from. */
     public SiteSpec spec(String site) {
-        Path f = dir(site).resolve("site.yaml");
+        return specFrom(site, "site.yaml");
+    }
+
+    /** A site file kept in the site's folder (site.yaml, staged-site.yaml), paths resolved as in the original. */
+    public SiteSpec specFrom(String site, String fileName) {
+        Path f = dir(site).resolve(fileName);
         try {
             String text = Files.readString(f);
             Path base = f.getParent();
