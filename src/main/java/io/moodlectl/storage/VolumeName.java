@@ -21,7 +21,7 @@ public final class VolumeName {
         if (!isValid(name)) {
             String shown = name == null ? "(none)" : "'" + name + "'";
             throw MoodlectlException.invalid("invalid volume name " + shown,
-                    "use lower-case letters, digits and . @ - (starting with a letter or digit), at most "
+                    "use lower-case letters, digits and . _ @ - (starting with a letter or digit), at most "
                             + MAX_LENGTH + " characters, e.g. live@2026-01-31");
         }
         return name;
