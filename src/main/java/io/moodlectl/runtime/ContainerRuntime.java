@@ -14,8 +14,22 @@ public interface ContainerRuntime {
     /** Which engine answers and its API version. */
     RuntimeInfo info();
 
-    /** Creates a bridge network with DNS (names and aliases resolve); CONFLICT if it exists. */
-    void createNetwork(String name, Map<String, String> labels);
+    /**
+     * Creates a bridge network with DNS (names and aliases resolve) and a subnet the engine chooses; CONFLICT if it
+     * exists. Read the subnet with {@link #networkSubnet(String)} (e.g. to pick fixed addresses in it).
+     */
+    default void createNetwork(String name, Map<String, String> labels) {
+        createNetwork(name, labels, null);
+    }
+
+    /**
+     * Creates a bridge network with DNS on the given IPv4 subnet (CIDR, e.g. "10.89.7.0/24"; null: the engine
+     * chooses). Docker allows fixed container addresses only on a network created with an explicit subnet.
+     */
+    void createNetwork(String name, Map<String, String> labels, String subnet);
+
+    /** The network's IPv4 subnet in CIDR form; empty if the network does not exist. */
+    Optional<String> networkSubnet(String name);
 
     /** Removes a network; a missing one is not an error. */
     void removeNetwork(String name);
