@@ -217,6 +217,65 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Operations still running (their process is alive), newest first; of one site, or all when null. */
+    public synchronized List<OperationRecord> running(String siteOrNull) {
+        String sql = "SELECT * FROM operations WHERE status = 'RUNNING'" + (siteOrNull == null ? "" : " AND site = ?")
+                + " ORDER BY started DESC, id DESC";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            if (siteOrNull != null) {
+                ps.setString(1, siteOrNull);
+            }
+            return readOperations(ps).stream().filter(o -> o.status() == OperationStatus.RUNNING).toList();
+        } catch (SQLException e) {
+            throw readError(e);
+        }
+    }
+
+    /**
+     * Closes the record of an INTERRUPTED operation once someone has looked at what it left behind: the operation
+     * becomes FAILED with {@code reason}, and its steps still marked RUNNING become FAILED. Its undos are not run
+     * (they were code in the process that died). NOT_FOUND if there is no such operation, CONFLICT if it is still
+     * running or already finished.
+     */
+    public synchronized OperationRecord abandon(String id, String reason) {
+        OperationRecord op = operation(id).orElseThrow(() -> MoodlectlException.notFound(
+                "no operation " + id + " in the journal", "list them with `moodlectl ops list`"));
+        if (op.status() != OperationStatus.INTERRUPTED) {
+            throw MoodlectlException.conflict("operation " + op.id() + " is " + op.status()
+                    + (op.status() == OperationStatus.RUNNING ? " (process " + op.pid() + ")" : "")
+                    + ": only an interrupted operation can be abandoned", op.status() == OperationStatus.RUNNING
+                    ? "wait for it to end, or stop process " + op.pid() + " first" : null);
+        }
+        long now = Instant.now().toEpochMilli();
+        String error = "interrupted" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ops = db.prepareStatement(
+                    "UPDATE operations SET status = 'FAILED', ended = ?, error = ? WHERE id = ? AND status = 'RUNNING'");
+                 PreparedStatement steps = db.prepareStatement("""
+                         UPDATE steps SET status = 'FAILED', ended = ?,
+                           output = output || '(interrupted: the process ended while this step ran)' || char(10)
+                         WHERE operation_id = ? AND status = 'RUNNING'""")) {
+                ops.setLong(1, now);
+                ops.setString(2, Redactor.redact(error));
+                ops.setString(3, op.id());
+                ops.executeUpdate();
+                steps.setLong(1, now);
+                steps.setString(2, op.id());
+                steps.executeUpdate();
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw writeError(e);
+        }
+        return operation(op.id()).orElseThrow();
+    }
+
     private List<OperationRecord> readOperations(PreparedStatement ps) throws SQLException {
         record Row(String id, String kind, String site, String summary, String status, Instant started, Instant ended,
                    String error, long pid, Long pidStarted) {

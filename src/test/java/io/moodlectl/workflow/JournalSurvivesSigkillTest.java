@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A JVM killed with SIGKILL in the middle of a step leaves a journal that says exactly how far it got. */
 class JournalSurvivesSigkillTest {
@@ -32,6 +33,19 @@ class JournalSurvivesSigkillTest {
             StepRecord two = j.steps(child.operationId()).get(1);
             // ctx.sh put the command on record before running it
             assertThat(two.command()).startsWith("kill -9 ");
+
+            // once looked at, the interrupted operation can be closed as FAILED
+            OperationRecord abandoned = j.abandon(child.operationId().substring(0, 15), "checked by hand");
+            assertThat(abandoned.status()).isEqualTo(OperationStatus.FAILED);
+            assertThat(abandoned.error()).isEqualTo("interrupted: checked by hand");
+            assertThat(abandoned.ended()).isNotNull();
+            StepRecord after = j.steps(child.operationId()).get(1);
+            assertThat(after.status()).isEqualTo(StepStatus.FAILED);
+            assertThat(after.output()).endsWith("(interrupted: the process ended while this step ran)\n");
+            assertThat(j.steps(child.operationId()).get(0).status()).isEqualTo(StepStatus.OK);
+            assertThatThrownBy(() -> j.abandon(child.operationId(), null))
+                    .isInstanceOfSatisfying(io.moodlectl.error.MoodlectlException.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(io.moodlectl.error.ExitCode.CONFLICT));
         }
     }
 

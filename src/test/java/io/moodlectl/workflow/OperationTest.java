@@ -360,6 +360,10 @@ class OperationTest {
             assertThat(journal.operation("dead").orElseThrow().status()).isEqualTo(OperationStatus.INTERRUPTED);
             assertThat(journal.operation("reused").orElseThrow().status()).isEqualTo(OperationStatus.INTERRUPTED);
             assertThat(journal.operation(op.id()).orElseThrow().status()).isEqualTo(OperationStatus.RUNNING);
+            assertThat(journal.running("demo")).extracting(OperationRecord::id).containsExactly(op.id());
+            assertThatThrownBy(() -> journal.abandon(op.id(), "no"))
+                    .isInstanceOfSatisfying(MoodlectlException.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT));
             op.succeed();
         }
     }
