@@ -115,22 +115,23 @@ public final class ReleaseResolver {
                 problems.add(c + " requires Moodle " + v.requires().toPlainString() + " but the core is "
                         + core.version().toPlainString() + " (" + core.releaseNumber() + ")");
             }
-            if (v.supported() != null && (core.branch() < v.supported().get(0) || core.branch() > v.supported().get(1))) {
+            if (v.supported().size() == 2 && !v.supportsBranch(core.branch())) {
                 problems.add(c + " supports branches " + v.supported().get(0) + "–" + v.supported().get(1)
                         + " but the core is branch " + core.branch());
             }
             if (v.incompatible() != null && core.branch() >= v.incompatible()) {
                 problems.add(c + " is incompatible with branch " + v.incompatible() + " and later (core is " + core.branch() + ")");
             }
-            v.dependencies().forEach((dep, needed) -> {
+            for (PluginVersion.Dependency d : v.dependencies()) {
+                String dep = d.component();
                 PluginVersion have = addOns.get(dep);
                 if (have == null && !standard.contains(dep)) {
                     problems.add(c + " depends on " + dep + ", which is neither an add-on in the site file nor part of Moodle");
-                } else if (have != null && needed != null && have.version() != null && have.version().compareTo(needed) < 0) {
-                    problems.add(c + " needs " + dep + " " + needed.toPlainString() + " or later, the site file pins "
+                } else if (have != null && !d.satisfiedBy(have.version())) {
+                    problems.add(c + " needs " + dep + " " + d.minimumVersion().toPlainString() + " or later, the site file pins "
                             + have.version().toPlainString());
                 }
-            });
+            }
         }
         if (!problems.isEmpty()) {
             throw new MoodlectlException(ExitCode.REFUSED, "add-ons that don't fit Moodle " + core.releaseNumber() + ":\n  "

@@ -28,7 +28,7 @@ public final class ReleasesService {
                                List<String> newerTags, String advice) {
     }
 
-    public record Result(List<ReleaseCalendar.Branch> calendar, List<SiteReleases> sites) {
+    public record Result(List<io.moodlectl.moodle.BranchSupport> calendar, List<SiteReleases> sites) {
     }
 
     public Result releases(LocalDate today) {

@@ -204,7 +204,7 @@ public final class EnvironmentFactory {
         String divert = !live && "divert".equals(spec.mail().staging()) ? spec.mail().to() : null;
         return ConfigPhp.render(new ConfigPhp.Settings(engine.moodleDbType(), "db", DB_NAME, DB_USER,
                 credentials().password(), spec.prefix(), wwwroot, EnvironmentPaths.DATAROOT, "admin",
-                spec.tls() != null, false, noMail, divert, "1", Map.of()));
+                spec.tls() != null, false, noMail, divert, 1, Map.of()));
     }
 
     public void writeConfig(Operation op, Environment env, Role role) {

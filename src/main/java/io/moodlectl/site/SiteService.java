@@ -132,11 +132,12 @@ public final class SiteService {
 
     private static void installDatabase(Operation op, EnvironmentFactory factory, SiteSpec spec, Environment env) {
         String adminPass = factory.host().secrets().getOrCreate(spec.name() + "/admin");
-        List<String> argv = io.moodlectl.moodle.MoodleCli.installDatabase("en", "admin", adminPass, adminEmail(spec),
-                spec.name(), spec.name());
+        List<String> argv = io.moodlectl.moodle.MoodleCli.inContainer().installDatabase(
+                new io.moodlectl.moodle.MoodleCli.InstallOptions("en", "admin", adminPass, adminEmail(spec), spec.name(),
+                        spec.name(), null, null));
         op.run(Step.named("install-database")
                 .describe("Install Moodle's database (admin/cli/install_database.php as " + EnvironmentFactory.WEB_USER + ")")
-                .command(String.join(" ", argv.stream().map(ShellCommand::quote).toList()))
+                .command(String.join(" ", io.moodlectl.moodle.MoodleCli.redacted(argv).stream().map(ShellCommand::quote).toList()))
                 .action(ctx -> {
                     ExecResult r = factory.moodle(env, argv, ctx::output);
                     ctx.exitCode(r.exitCode());
@@ -166,7 +167,7 @@ public final class SiteService {
         op.run(Step.named("apply-settings").describe("Apply " + all.size() + " setting(s) with admin/cli/cfg.php")
                 .action(ctx -> {
                     for (SiteSpec.Setting s : all) {
-                        List<String> argv = io.moodlectl.moodle.MoodleCli.cfgSet(s.component(), s.name(), s.value());
+                        List<String> argv = io.moodlectl.moodle.MoodleCli.inContainer().cfgSet(s.component(), s.name(), s.value());
                         ctx.output("$ " + String.join(" ", argv.stream().map(ShellCommand::quote).toList()));
                         ExecResult r = factory.moodle(env, argv, ctx::output);
                         if (r.exitCode() == 4) {

@@ -68,8 +68,8 @@ final class SiteStatusReader {
             branch = String.valueOf(v.branch());
             codeVersion = v.version().toPlainString();
             try {
-                for (var p : Components.read(code).addOns(code)) {
-                    plugins.add(new SiteStatus.Plugin(p.component(), p.version() == null ? null : p.version().toPlainString(), p.release()));
+                for (var p : Components.addOns(code)) {
+                    plugins.add(new SiteStatus.Plugin(p.component(), p.version().version().toPlainString(), p.version().release()));
                 }
             } catch (RuntimeException ignored) {
                 // a tree without components.json: no add-on list

@@ -58,23 +58,26 @@ public final class UpgradeCheck {
         } else if (to.version().compareTo(dbVersion) == 0) {
             notes.add("the core version does not change; add-ons, settings and images may");
         }
-        Optional<EnvironmentXml.Requirements> req = release.core().readFile(release.commit(), "admin/environment.xml")
-                .flatMap(xml -> EnvironmentXml.parse(xml).requirementsFor(to.major()));
+        Optional<io.moodlectl.moodle.Requirements> req = release.core().readFile(release.commit(), "admin/environment.xml")
+                .flatMap(xml -> {
+                    EnvironmentXml x = EnvironmentXml.parse(xml);
+                    return x.majors().contains(to.major()) ? Optional.of(x.requirementsFor(to.major())) : Optional.empty();
+                });
         String generation = current.images().generation();
         if (req.isEmpty()) {
             notes.add("admin/environment.xml of the target has no entry for " + to.major() + ": requirements not checked");
         } else {
-            EnvironmentXml.Requirements r = req.get();
-            if (r.requires() != null && VersionNumbers.compare(from.releaseNumber(), r.requires()) < 0) {
+            io.moodlectl.moodle.Requirements r = req.get();
+            if (r.requires() != null && !r.upgradeAllowedFrom(from.releaseNumber())) {
                 problems.add(new CheckResult.Problem("skipped-version", "Moodle " + to.releaseNumber() + " must be reached from "
                         + r.requires() + " or later; the live site runs " + from.releaseNumber(),
                         "upgrade to an intermediate release first (at least " + r.requires() + "), then to " + to.releaseNumber()));
             }
             generation = pickGeneration(generation, to, r, problems, notes);
             String engineVendor = current.database().equals("postgres") ? "postgres" : "mariadb";
-            Optional<String> dbMin = r.databaseMin(engineVendor);
+            Optional<String> dbMin = r.databaseMinimum(engineVendor);
             Optional<String> dbHave = liveServerVersion(factory, live);
-            if (dbMin.isPresent() && dbHave.isPresent() && VersionNumbers.compare(dbHave.get(), dbMin.get()) < 0) {
+            if (dbMin.isPresent() && dbHave.isPresent() && !VersionNumbers.databaseMeetsMinimum(dbHave.get(), dbMin.get())) {
                 problems.add(new CheckResult.Problem("database-too-old", engineVendor + " " + dbHave.get() + " is below the "
                         + dbMin.get() + " that Moodle " + to.major() + " requires",
                         "move the site to a newer database first (images: {generation: php8.4} has a newer " + engineVendor + ")"));
@@ -99,7 +102,7 @@ public final class UpgradeCheck {
     }
 
     /** The generation whose PHP fits the target: the current one if it can, else another that can. */
-    private static String pickGeneration(String current, CoreVersion to, EnvironmentXml.Requirements r,
+    private static String pickGeneration(String current, CoreVersion to, io.moodlectl.moodle.Requirements r,
                                          List<CheckResult.Problem> problems, List<String> notes) {
         Generation cur = Generation.parse(current);
         if (fits(cur, to, r)) {
@@ -107,27 +110,31 @@ public final class UpgradeCheck {
         }
         for (Generation g : Generation.values()) {
             if (g != cur && fits(g, to, r)) {
-                notes.add("Moodle " + to.major() + " needs PHP " + r.phpMin() + "+; the site moves from " + cur.id()
+                notes.add("Moodle " + to.major() + " needs PHP " + r.phpMinimum() + "+; the site moves from " + cur.id()
                         + " to the " + g.id() + " images (PHP " + g.phpVersion() + ")");
                 return g.id();
             }
         }
         problems.add(new CheckResult.Problem("php", "no image generation has a PHP that Moodle " + to.major()
-                + " accepts (needs " + r.phpMin() + (maxPhp(to) == null ? "" : ", at most " + maxPhp(to)) + ")",
+                + " accepts (needs " + r.phpMinimum() + (maxPhp(to) == null ? "" : ", at most " + maxPhp(to)) + ")",
                 "pick a Moodle release that runs on PHP 8.2 or 8.4"));
         return current;
     }
 
-    private static boolean fits(Generation g, CoreVersion to, EnvironmentXml.Requirements r) {
-        if (r.phpMin() != null && VersionNumbers.compare(g.phpVersion(), r.phpMin()) < 0) {
+    private static boolean fits(Generation g, CoreVersion to, io.moodlectl.moodle.Requirements r) {
+        if (r.phpMinimum() != null && !VersionNumbers.isAtLeast(g.phpVersion(), r.phpMinimum())) {
             return false;
         }
         String max = maxPhp(to);
-        return max == null || VersionNumbers.compare(g.phpVersion(), max) <= 0;
+        return max == null || VersionNumbers.compareReleases(g.phpVersion(), max) <= 0;
     }
 
     private static String maxPhp(CoreVersion to) {
-        return io.moodlectl.moodle.ReleaseCalendar.load().phpRange(to.major()).map(r -> r.max()).orElse(null);
+        try {
+            return io.moodlectl.moodle.ReleaseCalendar.load().phpRange(to.major()).maximum();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** What the upgrade may write: the database, the new code (twice: prepared + swapped), a share of moodledata, a margin. */

@@ -70,7 +70,7 @@ final class UpgradeSteps {
     /** upgrade.php --non-interactive as the web user; returns the seconds it took. A failure is never re-run. */
     double runUpgrade(Operation op, Environment env, ResolvedRelease release) {
         boolean unstable = release.version().maturity() != Maturity.STABLE;
-        List<String> argv = MoodleCli.upgrade(true, unstable);
+        List<String> argv = MoodleCli.inContainer().upgrade(true, unstable);
         return op.run(Step.named("upgrade").describe("Run Moodle's upgrade (admin/cli/upgrade.php) on " + env.id())
                 .command(String.join(" ", argv.stream().map(ShellCommand::quote).toList()))
                 .action(ctx -> {
@@ -98,9 +98,9 @@ final class UpgradeSteps {
     /** checks.php --type=status (CRITICAL fails) and check_database_schema.php (differences fail). */
     List<Rehearsal.Check> moodleChecks(Environment env) {
         List<Rehearsal.Check> out = new ArrayList<>();
-        ExecResult checks = factory.moodle(env, MoodleCli.checks("status"), null);
+        ExecResult checks = factory.moodle(env, MoodleCli.inContainer().checks(io.moodlectl.moodle.CheckType.STATUS), null);
         out.add(new Rehearsal.Check("checks.php --type=status", checks.exitCode(), checks.exitCode() <= 1, lastLines(checks.output())));
-        ExecResult schema = factory.moodle(env, MoodleCli.checkDatabaseSchema(), null);
+        ExecResult schema = factory.moodle(env, MoodleCli.inContainer().checkDatabaseSchema(), null);
         out.add(new Rehearsal.Check("check_database_schema.php", schema.exitCode(), schema.exitCode() == 0, lastLines(schema.output())));
         return out;
     }
