@@ -10,10 +10,11 @@ import java.nio.file.Path;
  * the web root is {@code public/} inside the code tree ({@link #PUBLIC}), while {@code config.php}, {@code admin/cli/} and
  * {@code lib/components.json} stay at the code root. The URL paths ({@code /login/index.php}) are the same in both.
  *
- * <p>Detection ({@link #detect}): PUBLIC when {@code public/index.php} is a file <em>and</em> {@code public/lib/} is a
- * folder — a 5.1 tree's web root holds Moodle's entry page and its library. A stray {@code public/} folder in an older
- * tree (an admin's static files) has no {@code lib/} and is not mistaken for it. Otherwise CLASSIC when the root holds
- * {@code index.php} or {@code version.php}; anything else is not a Moodle tree.
+ * <p>Detection ({@link #detect}): PUBLIC when {@code public/index.php} is a file and the tree says the plugins live
+ * under {@code public/}: {@code lib/components.json} names folders starting with {@code public/} (5.1's contract), or
+ * {@code public/lib/} is a folder. A stray {@code public/} folder in an older tree (an admin's static files) has neither
+ * and is not mistaken for it. Otherwise CLASSIC when the root holds {@code index.php} or {@code version.php}; anything
+ * else is not a Moodle tree.
  */
 public enum CodeLayout {
     CLASSIC,
@@ -21,7 +22,8 @@ public enum CodeLayout {
 
     public static CodeLayout detect(Path code) {
         Path pub = code.resolve("public");
-        if (Files.isRegularFile(pub.resolve("index.php")) && Files.isDirectory(pub.resolve("lib"))) {
+        if (Files.isRegularFile(pub.resolve("index.php"))
+                && (Files.isDirectory(pub.resolve("lib")) || componentsUnderPublic(code.resolve("lib/components.json")))) {
             return PUBLIC;
         }
         if (Files.isRegularFile(code.resolve("index.php")) || Files.isRegularFile(code.resolve("version.php"))) {
@@ -29,6 +31,15 @@ public enum CodeLayout {
         }
         throw MoodlectlException.invalid(code + " is not a Moodle code tree (no index.php, version.php or public/index.php)",
                 "point at the folder holding Moodle's version.php and admin/");
+    }
+
+    private static boolean componentsUnderPublic(Path componentsJson) {
+        try {
+            return Files.isRegularFile(componentsJson)
+                    && java.util.regex.Pattern.compile(":\\s*\"public\\\\?/").matcher(Files.readString(componentsJson)).find();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The folder the web server serves: the code root, or its {@code public/}. */

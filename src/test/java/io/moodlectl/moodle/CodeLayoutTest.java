@@ -41,6 +41,16 @@ class CodeLayoutTest {
     }
 
     @Test
+    void componentsJsonUnderPublicMarksThe51LayoutEvenWithLibAtTheRoot(@TempDir Path code) throws Exception {
+        Files.writeString(code.resolve("index.php"), "<?php // redirects to public/");
+        Files.createDirectories(code.resolve("public"));
+        Files.createDirectories(code.resolve("lib"));
+        Files.writeString(code.resolve("public/index.php"), "<?php");
+        Files.writeString(code.resolve("lib/components.json"), "{\"plugintypes\": {\"mod\": \"public\\/mod\"}}");
+        assertThat(CodeLayout.detect(code)).isEqualTo(CodeLayout.PUBLIC);
+    }
+
+    @Test
     void somethingElseIsNotAMoodleTree(@TempDir Path dir) {
         assertThatThrownBy(() -> CodeLayout.detect(dir)).isInstanceOfSatisfying(MoodlectlException.class,
                 e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT));
