@@ -164,7 +164,8 @@ public final class PromoteService {
                         proxy.setBackend(site, newSlot, SiteService.webTarget(target, env));
                         proxy.switchTo(site, newSlot, Duration.ofSeconds(60));
                         return null;
-                    })));
+                    })
+                    .undo(() -> proxy.switchTo(site, liveSlot, Duration.ofSeconds(60)))));
             double windowSeconds = (System.nanoTime() - t0) / 1e9;
             // ---- after the window
             op.run(Step.named("after-switch").describe("Start cron on " + env.id() + "; keep " + live.id() + " as standby")
