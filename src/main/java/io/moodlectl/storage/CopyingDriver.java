@@ -53,6 +53,9 @@ public abstract class CopyingDriver implements StorageDriver {
         try {
             Files.createDirectory(path);
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("No space left")) {
+                throw PoolSpace.noSpace("cannot create volume " + name, root);
+            }
             throw new MoodlectlException(ExitCode.FAILED, "cannot create volume " + name + ": " + e, null, e);
         }
         return volume(name, path);

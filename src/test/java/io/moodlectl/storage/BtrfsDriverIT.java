@@ -73,6 +73,19 @@ class BtrfsDriverIT extends StorageDriverContract {
     }
 
     @Test
+    void aVolumeHoldingANestedSubvolumeIsNotDeletedSilently() {
+        Path live = driver.createVolume("live").path();
+        ShellCommand.of("btrfs", "subvolume", "create", live.resolve("nested").toString()).check();
+
+        assertExit(ExitCode.CONFLICT, () -> driver.delete("live"));
+        assertThat(driver.find("live")).isPresent();
+
+        ShellCommand.of("btrfs", "subvolume", "delete", live.resolve("nested").toString()).check();
+        driver.delete("live");
+        assertThat(driver.find("live")).isEmpty();
+    }
+
+    @Test
     void storageDriversChooseBtrfsOnBtrfs() {
         assertThat(StorageDrivers.forDirectory(driver.root(), Optional.empty()).name()).isEqualTo("btrfs");
         assertThat(StorageDrivers.forDirectory(driver.root(), Optional.of("reflink")).name()).isEqualTo("reflink");

@@ -110,7 +110,8 @@ class LoopPoolIT {
         long free = new BtrfsDriver(mountPoint).usage().freeBytes();
         CopyDriver copies = new CopyDriver(mountPoint);
         Path live = copies.createVolume("live").path();
-        // more than half of what is free: a second real copy can't fit
+        // more than half of what is free: a second real copy can't fit (a reflink would: so this also shows that the
+        // copy driver really copies on btrfs, where plain `cp -a` reflinks)
         long toWrite = free * 6 / 10;
         writeRandom(live, toWrite);
         ShellCommand.of("sync").run();

@@ -124,6 +124,11 @@ public final class BtrfsDriver implements StorageDriver {
             r = btrfs("subvolume", "delete", path.toString());
         }
         if (!r.ok()) {
+            if (r.output().contains("not empty")) {
+                throw MoodlectlException.conflict("cannot delete volume " + name + ": it holds another subvolume",
+                        "delete the subvolume nested inside it first (`btrfs subvolume list -o " + path + "`); "
+                                + "moodlectl never nests volumes");
+            }
             throw failed("cannot delete volume " + name, r);
         }
     }

@@ -8,7 +8,6 @@ import io.moodlectl.storage.FilesystemType;
 import io.moodlectl.storage.StorageCapabilities;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,7 +41,8 @@ public final class ReflinkDriver extends CopyingDriver {
             copy = probe.resolveSibling(probe.getFileName() + ".copy");
             return ShellCommand.of("cp", "--reflink=always", "--", probe.toString(), copy.toString()).run().ok();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot probe for reflink support in " + dir, e);
+            throw new MoodlectlException(ExitCode.FAILED, "cannot write a probe file in " + dir + ": " + e,
+                    "check that the pool directory is writable and not full", e);
         } finally {
             deleteQuietly(copy);
             deleteQuietly(probe);
