@@ -110,7 +110,8 @@ public abstract class CopyingDriver implements StorageDriver {
             } catch (IOException e) {
                 throw new MoodlectlException(ExitCode.FAILED, "cannot delete volume " + name + ": " + e, null, e);
             }
-            removeTree(trash);
+            // also clears what an interrupted delete left in the trash
+            removeTree(trash.getParent());
         }
         try {
             Files.deleteIfExists(metadataFile(name));

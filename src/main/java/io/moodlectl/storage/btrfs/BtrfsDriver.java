@@ -158,15 +158,16 @@ public final class BtrfsDriver implements StorageDriver {
     @Override
     public PoolUsage usage() {
         ShellResult r = btrfs("filesystem", "usage", "-b", root.toString());
-        if (r.ok()) {
-            long total = field(r.stdout(), "Device size:");
-            long used = field(r.stdout(), "Used:");
-            long free = field(r.stdout(), "Free (estimated):");
-            if (total > 0 && used >= 0 && free >= 0) {
-                return new PoolUsage(total, used, free);
-            }
-        }
-        return PoolSpace.fileStoreUsage(root);
+        return (r.ok() ? parseUsage(r.stdout()) : Optional.<PoolUsage>empty())
+                .orElseGet(() -> PoolSpace.fileStoreUsage(root));
+    }
+
+    /** Device size, Used and Free (estimated) from {@code btrfs filesystem usage -b}; empty if they are not all there. */
+    static Optional<PoolUsage> parseUsage(String usageOutput) {
+        long total = field(usageOutput, "Device size:");
+        long used = field(usageOutput, "Used:");
+        long free = field(usageOutput, "Free (estimated):");
+        return total > 0 && used >= 0 && free >= 0 ? Optional.of(new PoolUsage(total, used, free)) : Optional.empty();
     }
 
     @Override
