@@ -92,7 +92,7 @@ final class DockerErrors {
                     "port " + port + " is already in use" + (s.container() != null ? " (starting " + s.container() + ")" : ""),
                     "stop what listens on " + port + " or choose another port", e);
         }
-        if (e instanceof ConflictException || lower.contains("already in use") || lower.contains("already exists")) {
+        if (lower.contains("already in use") || lower.contains("already exists")) {
             if (s.network() != null && s.container() == null) {
                 return new MoodlectlException(ExitCode.CONFLICT, "network " + s.network() + " exists",
                         "remove it or choose another name", e);
@@ -101,6 +101,14 @@ final class DockerErrors {
                 return new MoodlectlException(ExitCode.CONFLICT, "container " + s.container() + " exists",
                         "remove it or choose another name", e);
             }
+            return new MoodlectlException(ExitCode.CONFLICT, "could not " + s.action() + ": " + detail, null, e);
+        }
+        if (lower.contains("not running") || lower.contains("state improper")) {
+            return new MoodlectlException(ExitCode.NOT_READY, "could not " + s.action() + ": "
+                    + (s.container() != null ? "container " + s.container() + " is not running" : detail),
+                    s.container() != null ? "start it first" : null, e);
+        }
+        if (e instanceof ConflictException) {
             return new MoodlectlException(ExitCode.CONFLICT, "could not " + s.action() + ": " + detail, null, e);
         }
         if (e instanceof NotFoundException || lower.contains("no such") || lower.contains("not found")

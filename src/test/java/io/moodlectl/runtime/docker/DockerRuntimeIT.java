@@ -243,6 +243,12 @@ class DockerRuntimeIT {
                     assertThat(e.getMessage()).contains(P + "dup");
                     assertThat(e.hint()).contains("remove it or choose another name");
                 });
+        // created, never started: exec is refused as not ready, not as a name conflict
+        assertThatThrownBy(() -> runtime.exec(P + "dup", List.of("true"), null, null))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_READY);
+                    assertThat(e.getMessage()).contains("not running");
+                });
     }
 
     @Test
