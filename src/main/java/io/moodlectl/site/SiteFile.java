@@ -120,8 +120,8 @@ public final class SiteFile {
         JsonNode t = root.at("/tls");
         if (!t.isMissingNode() && !t.isNull()) {
             unknownKeys(t, "/tls", Set.of("certificate", "key"));
-            Path cert = file(t, "/tls/certificate", base, true);
-            Path key = file(t, "/tls/key", base, true);
+            Path cert = file(root, "/tls/certificate", base, true);
+            Path key = file(root, "/tls/key", base, true);
             tls = new SiteSpec.Tls(cert, key);
             if (url != null && url.startsWith("http://")) {
                 error("/url", "with tls the url must start with https://");
