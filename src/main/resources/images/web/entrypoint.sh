@@ -24,7 +24,7 @@ if [ $# -gt 0 ]; then
     exec "$@"
 fi
 
-. /etc/apache2/envvars
+set +u; . /etc/apache2/envvars; set -u
 mkdir -p "$APACHE_RUN_DIR" "$APACHE_LOCK_DIR" "$APACHE_LOG_DIR"
 rm -f "$APACHE_PID_FILE"
 export MOODLE_DOCROOT=${MOODLE_DOCROOT:-/var/www/moodle/code}
