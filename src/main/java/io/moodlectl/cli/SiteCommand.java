@@ -69,8 +69,11 @@ final class SiteCommand {
         static void print(java.io.PrintWriter out, SiteStatus s) {
             out.println(s.name() + "  " + s.url() + (s.previewUrl() == null ? "" : "  (preview " + s.previewUrl() + ")") + "  " + s.database());
             if (s.support() != null) {
-                out.println("Moodle " + s.support().branch() + " gets security fixes until " + s.support().securityEnds()
-                        + " (" + s.support().daysLeft() + " days)");
+                out.println(s.support().daysLeft() >= 0
+                        ? "Moodle " + s.support().branch() + " gets security fixes until " + s.support().securityEnds()
+                        + " (" + s.support().daysLeft() + " days)"
+                        : "Moodle " + s.support().branch() + " NO LONGER gets security fixes (ended " + s.support().securityEnds()
+                        + "): upgrade");
             }
             if (!s.newerTags().isEmpty()) {
                 out.println("newer releases of this branch in the repository: " + String.join(", ", s.newerTags()));

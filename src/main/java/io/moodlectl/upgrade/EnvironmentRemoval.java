@@ -17,7 +17,14 @@ final class EnvironmentRemoval {
 
     void remove(Environment env) {
         new EnvironmentFactory(host, spec).removeContainers(env);
-        host.runtime().removeNetwork(env.network(spec.name()));
+        String net = env.network(spec.name());
+        try {
+            // the front proxy joins every environment network it sends requests to (live slots, preview)
+            host.runtime().disconnectNetwork(net, io.moodlectl.proxy.haproxy.HaproxyFrontProxy.containerName(spec.name()));
+        } catch (RuntimeException notConnected) {
+            // nothing to do
+        }
+        host.runtime().removeNetwork(net);
         host.storage().delete(env.volume(spec.name()));
     }
 
