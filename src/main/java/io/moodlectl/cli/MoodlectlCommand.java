@@ -13,7 +13,9 @@ import java.util.List;
 @Command(name = "moodlectl", mixinStandardHelpOptions = true, versionProvider = MoodlectlCommand.Version.class,
         description = "Build Moodle sites on copy-on-write storage, rehearse upgrades, promote them blue-green, "
                 + "roll back in seconds; every operation journaled and exportable as a notebook.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {HostCommand.class, ImagesCommand.class, SiteCommand.class, ExecCommand.class,
+                SnapshotCommand.class, ReleasesCommand.class, UpgradeCommands.Check.class, UpgradeCommands.Stage.class,
+                UpgradeCommands.Promote.class, UpgradeCommands.Rollback.class, OpsCommand.class, CommandLine.HelpCommand.class})
 public final class MoodlectlCommand implements Runnable {
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print results as JSON on stdout.")

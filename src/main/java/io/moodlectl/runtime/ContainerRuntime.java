@@ -64,7 +64,17 @@ public interface ContainerRuntime {
      * Runs a command in a running container as {@code user} (null: the image's user) and waits for it.
      * {@code output} receives the combined output line by line as it arrives (may be null).
      */
-    ExecResult exec(String container, List<String> command, String user, Consumer<String> output);
+    default ExecResult exec(String container, List<String> command, String user, Consumer<String> output) {
+        return exec(container, command, user, Map.of(), output);
+    }
+
+    /**
+     * As {@link #exec(String, List, String, Consumer)}, with extra environment variables for this command only: the
+     * way to hand a secret (a password) to a program without putting it on a command line. Implementations never log
+     * or report the values.
+     */
+    ExecResult exec(String container, List<String> command, String user, Map<String, String> env,
+                    Consumer<String> output);
 
     /** The last {@code tail} lines of a container's log. */
     String logs(String container, int tail);

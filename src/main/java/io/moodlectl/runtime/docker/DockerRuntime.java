@@ -260,13 +260,18 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public ExecResult exec(String container, List<String> command, String user, Consumer<String> output) {
+    public ExecResult exec(String container, List<String> command, String user, Map<String, String> env,
+                           Consumer<String> output) {
         Subject s = Subject.container("run " + String.join(" ", command) + " in " + container, container);
         ExecCreateCmdResponse created = DockerErrors.call(s, () -> {
             var cmd = docker.execCreateCmd(container).withCmd(command.toArray(String[]::new))
                     .withAttachStdout(true).withAttachStderr(true);
             if (user != null) {
                 cmd.withUser(user);
+            }
+            if (env != null && !env.isEmpty()) {
+                // values (passwords) go only into the exec's environment, never into messages
+                cmd.withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
             }
             return cmd.exec();
         });

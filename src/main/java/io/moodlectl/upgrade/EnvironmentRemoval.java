@@ -1,0 +1,30 @@
+package io.moodlectl.upgrade;
+
+import io.moodlectl.host.Host;
+import io.moodlectl.site.Environment;
+import io.moodlectl.site.EnvironmentFactory;
+import io.moodlectl.site.SiteSpec;
+
+/** Removes an environment: containers, network, volume (the journal keeps its history). */
+final class EnvironmentRemoval {
+    private final Host host;
+    private final SiteSpec spec;
+
+    EnvironmentRemoval(Host host, SiteSpec spec) {
+        this.host = host;
+        this.spec = spec;
+    }
+
+    void remove(Environment env) {
+        new EnvironmentFactory(host, spec).removeContainers(env);
+        host.runtime().removeNetwork(env.network(spec.name()));
+        host.storage().delete(env.volume(spec.name()));
+    }
+
+    /** Stops the containers but keeps them and the volume (standby past its keep_running, failed copies). */
+    void stop(Environment env) {
+        for (String c : new String[]{env.cronContainer(spec.name()), env.webContainer(spec.name()), env.dbContainer(spec.name())}) {
+            host.runtime().stop(c, java.time.Duration.ofSeconds(20));
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.moodlectl.upgrade;
+
+import io.moodlectl.error.ExitCode;
+import io.moodlectl.error.MoodlectlException;
+import io.moodlectl.host.Host;
+import io.moodlectl.proxy.FrontProxy;
+import io.moodlectl.proxy.Slot;
+import io.moodlectl.release.ReleaseResolver;
+import io.moodlectl.release.ResolvedRelease;
+import io.moodlectl.site.Environment;
+import io.moodlectl.site.EnvironmentFactory;
+import io.moodlectl.site.Role;
+import io.moodlectl.site.SiteImages;
+import io.moodlectl.site.SiteLock;
+import io.moodlectl.site.SiteService;
+import io.moodlectl.site.SiteSpec;
+import io.moodlectl.site.SiteState;
+import io.moodlectl.site.SiteStore;
+import io.moodlectl.workflow.Operation;
+import io.moodlectl.workflow.Step;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * `promote`: blue-green promotion of the rehearsed release. Live is never changed: its copy is upgraded behind the
+ * maintenance page, health-checked, and only then given the traffic. Any failure reverts by itself: the proxy keeps
+ * (or goes back to) the old live, maintenance ends, the failed copy is kept for inspection.
+ */
+public final class PromoteService {
+    private final Host host;
+    private final SiteStore store;
+
+    public PromoteService(Host host) {
+        this.host = host;
+        this.store = new SiteStore(host.state());
+    }
+
+    public PromotionReport promote(String site, Duration watch) {
+        PromotionReport report;
+        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+            report = promoteLocked(site);
+        }
+        if (watch.isZero()) {
+            return report;
+        }
+        PromotionReport.WatchResult w = new Watch(host).watch(site, watch);
+        return new PromotionReport(report.site(), report.operation(), report.from(), report.to(), report.release(),
+                report.windowSeconds(), report.upgradeSeconds(), report.switchSeconds(), report.window(),
+                report.forecastSeconds(), w);
+    }
+
+    private PromotionReport promoteLocked(String site) {
+        new TidyService(host).tidyLocked(site, false);
+        SiteState state = store.get(site);
+        Rehearsal rehearsal = StageService.lastRehearsal(store, site)
+                .orElseThrow(() -> StageService.notStaged(site, "site " + site + " has no rehearsal to promote"));
+        if (!rehearsal.passed()) {
+            throw new MoodlectlException(ExitCode.REFUSED, "the rehearsal of " + rehearsal.release() + " failed its checks",
+                    "see `moodlectl ops show " + rehearsal.operation() + "`, fix the cause and stage again");
+        }
+        Environment live = SiteService.select(state, "live");
+        if (!live.id().equals(rehearsal.liveEnvironment())) {
+            throw new MoodlectlException(ExitCode.REFUSED, "live changed since the rehearsal (it was " + rehearsal.liveEnvironment()
+                    + ", it is " + live.id() + ")", "stage again: moodlectl stage " + site);
+        }
+        SiteSpec current = store.spec(site);
+        SiteSpec target = StageService.stagedSpec(store, rehearsal);
+        ResolvedRelease release = new ReleaseResolver(host.state().cache().resolve("git")).resolve(target);
+        if (!release.commit().equals(rehearsal.commit())) {
+            throw new MoodlectlException(ExitCode.REFUSED, rehearsal.ref() + " now points at " + release.commit().substring(0, 7)
+                    + ", the rehearsal ran " + rehearsal.commit().substring(0, 7), "stage again: moodlectl stage " + site);
+        }
+        SiteImages images = SiteImages.of(target, rehearsal.generation(), host.images());
+        images.requirePresent(host.images(), host.connection().images());
+        FrontProxy proxy = host.proxy();
+        Slot liveSlot = proxy.state(site).live().orElse(live.slot() == null ? Slot.BLUE : live.slot());
+        Slot newSlot = liveSlot.other();
+        Environment env = new Environment(state.nextEnvironmentId(), Role.LIVE, newSlot, rehearsal.generation(), rehearsal.ref(),
+                release.commit(), release.version().release(), Instant.now(), Instant.now());
+        UpgradeSteps steps = new UpgradeSteps(host, target);
+        EnvironmentFactory factory = steps.factory().keepingFailures();
+        EnvironmentFactory liveFactory = new EnvironmentFactory(host, current);
+        Path liveMaintenance = liveFactory.volumePath(live).resolve("moodledata/climaintenance.html");
+        List<PromotionReport.StepTime> window = new ArrayList<>();
+
+        try (Operation op = host.operations().begin("promote", site, "Promote " + site + " from " + live.release()
+                + " (" + live.id() + ") to " + release.describe() + " (" + env.id() + ")")) {
+            Optional<Environment> staging = state.withRole(Role.STAGING);
+            if (staging.isPresent()) {
+                op.run(Step.named("remove-staging").describe("Remove the rehearsal copy " + staging.get().id() + " (its job is done)")
+                        .action(ctx -> {
+                            if (target.previewPort() != 0) {
+                                proxy.setPreview(site, Optional.empty());
+                            }
+                            new EnvironmentRemoval(host, current).remove(staging.get());
+                            store.save(store.get(site).without(staging.get().id()));
+                            return null;
+                        }));
+            }
+            steps.factory().prepareCode(op, live, release);
+            op.onRevert("record " + env.id() + " as failed (kept for inspection)", () -> {
+                if (Files.isDirectory(factory.volumePath(env))) {
+                    store.save(store.get(site).with(env.withRole(Role.FAILED, null)));
+                }
+            });
+
+            // ---- the window: from the first maintenance response to the first page from the new side
+            long t0 = System.nanoTime();
+            timed(window, "maintenance-on", () -> op.run(Step.named("maintenance-on")
+                    .describe("Front proxy answers 503 + Retry-After; Moodle's maintenance file stops cron on live")
+                    .command("echo 'set map …maintenance… on' | socat - admin.sock; touch moodledata/climaintenance.html")
+                    .action(ctx -> {
+                        proxy.setMaintenance(site, true);
+                        Files.writeString(liveMaintenance, MAINTENANCE_PAGE);
+                        host.runtime().stop(live.cronContainer(site), Duration.ofSeconds(5));
+                        return null;
+                    })
+                    .undo(() -> {
+                        try {
+                            Files.deleteIfExists(liveMaintenance);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        host.runtime().start(live.cronContainer(site));
+                        proxy.setMaintenance(site, false);
+                    })));
+            timed(window, "snapshot-live", () -> steps.cloneLive(op, live, env, true));
+            timed(window, "swap-code", () -> {
+                factory.swapCode(op, env);
+                factory.writeConfig(op, env, Role.LIVE);
+            });
+            timed(window, "start-containers", () -> {
+                factory.createNetwork(op, env);
+                factory.startDatabase(op, env, images, false);
+                factory.startWeb(op, env, images);
+            });
+            double upgrade = steps.runUpgrade(op, env, release);
+            window.add(new PromotionReport.StepTime("upgrade", upgrade));
+            timed(window, "apply-settings", () -> SiteService.applySettings(op, factory, target, env));
+            timed(window, "health-check", () -> {
+                steps.removeMaintenanceFile(op, env, "the snapshot carried live's");
+                op.run(Step.named("health-check").describe("Check the new side before it gets traffic (and warm its first pages)")
+                        .action(ctx -> {
+                            Rehearsal.Check c = steps.loginPage(env, target.wwwroot());
+                            ctx.output(c.name() + ": " + c.summary());
+                            if (!c.passed()) {
+                                throw new MoodlectlException(ExitCode.UNHEALTHY, "the new side's login page answers " + c.summary(),
+                                        "the old live serves again; inspect " + env.id() + ": moodlectl exec " + site + " --env " + env.id() + " -- …");
+                            }
+                            return null;
+                        }));
+            });
+            long logMark = new WritesSince(host, target).logMaxId(env);
+            double switchSeconds = timed(window, "switch", () -> op.run(Step.named("switch")
+                    .describe("Switch the front proxy to " + env.id() + " (" + newSlot.id() + ") once it is UP; this ends the maintenance page")
+                    .command("echo 'set server live/" + newSlot.id() + " weight 100; set server live/" + liveSlot.id() + " weight 0' | socat - admin.sock")
+                    .action(ctx -> {
+                        proxy.setBackend(site, newSlot, SiteService.webTarget(target, env));
+                        proxy.switchTo(site, newSlot, Duration.ofSeconds(60));
+                        return null;
+                    })
+                    .undo(() -> proxy.switchTo(site, liveSlot, Duration.ofSeconds(60)))));
+            double windowSeconds = (System.nanoTime() - t0) / 1e9;
+            // ---- after the window
+            op.run(Step.named("after-switch").describe("Start cron on " + env.id() + "; keep " + live.id() + " as standby")
+                    .action(ctx -> {
+                        factory.startCron(op, env, images);
+                        Files.deleteIfExists(liveMaintenance);
+                        EnvironmentFactory.deleteTree(factory.volumePath(env).resolve("code.prev"));
+                        EnvironmentFactory.deleteTree(liveFactory.volumePath(live).resolve("code.next"));
+                        SiteState s = store.get(site).with(env).with(live.withRole(Role.STANDBY, liveSlot))
+                                .withSwitch(new SiteState.SwitchMark(Instant.now(), live.id(), env.id(), logMark));
+                        store.save(s);
+                        if (rehearsal.siteFileChanged()) {
+                            Path dir = store.dir(site);
+                            Files.move(dir.resolve("staged-site.yaml"), dir.resolve("site.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        } else if (!target.moodle().ref().equals(current.moodle().ref())) {
+                            rewriteRef(store.dir(site).resolve("site.yaml"), current.moodle().ref(), target.moodle().ref());
+                        }
+                        Files.deleteIfExists(store.dir(site).resolve("rehearsal.json"));
+                        return null;
+                    }));
+            op.fact("downtime window", String.format("%.1f s", windowSeconds));
+            op.fact("upgrade.php", String.format("%.1f s", upgrade));
+            op.fact("overhead", String.format("%.1f s", windowSeconds - upgrade));
+            op.succeed();
+            return new PromotionReport(site, op.id(), live.id(), env.id(), release.describe(), windowSeconds, upgrade,
+                    switchSeconds, window, rehearsal.forecastSeconds(), null);
+        }
+    }
+
+    /** moodle.ref in the kept site file follows a --ref promotion. */
+    static void rewriteRef(Path siteYaml, String from, String to) throws java.io.IOException {
+        String text = Files.readString(siteYaml);
+        String changed = text.replaceFirst("(?m)^(\\s*ref:\\s*)['\"]?" + java.util.regex.Pattern.quote(from) + "['\"]?\\s*$",
+                "$1" + to);
+        if (changed.equals(text)) {
+            changed = text.replace("ref: " + from, "ref: " + to);
+        }
+        Files.writeString(siteYaml, changed);
+    }
+
+    static final String MAINTENANCE_PAGE = "<!DOCTYPE html><html><head><title>Maintenance</title></head>"
+            + "<body><h1>This site is being upgraded</h1><p>Please try again in a minute.</p></body></html>\n";
+
+    private static double timed(List<PromotionReport.StepTime> window, String name, Runnable r) {
+        long t = System.nanoTime();
+        r.run();
+        double s = (System.nanoTime() - t) / 1e9;
+        window.add(new PromotionReport.StepTime(name, s));
+        return s;
+    }
+}

@@ -1,0 +1,231 @@
+package io.moodlectl.upgrade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moodlectl.site.HttpProbe;
+import io.moodlectl.testing.HttpLoad;
+import io.moodlectl.testing.TestHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The upgrade cycle on the fixture: v4.4.0 + local_fixturenotes 1.0.0 → v4.5.0 (schema change, a new setting) +
+ * local_fixturenotes 1.1.0. Stage reports; promote under load drops nothing; failures at each promote step leave the
+ * old live serving; rollback under load answers only 200s; the watch rolls back a failing new side by itself.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestHost t;
+    private static String site;
+    private static int port;
+    private static int previewPort;
+    private static Path target;
+
+    @BeforeAll
+    static void createSite() {
+        t = TestHost.get();
+        site = t.siteName("u");
+        port = TestHost.freePort();
+        previewPort = TestHost.freePort();
+        Path file = t.siteFile(site, t.fixtureSite(site, port, previewPort, "mariadb", "v4.4.0", "v1.0.0"));
+        TestHost.Result r = t.run("site", "create", "-f", file.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        target = t.siteFile(site, t.fixtureSite(site, port, previewPort, "mariadb", "v4.5.0", "v1.1.0"));
+    }
+
+    @AfterAll
+    static void destroySite() {
+        if (site != null) {
+            t.run("site", "destroy", site, "--yes");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void preflightRefusesADowngradeAndAnIncompatiblePlugin() {
+        TestHost.Result down = t.run("check", site, "--ref", "v4.1.2");
+        assertThat(down.exitCode()).isEqualTo(10);
+        assertThat(down.out()).contains("downgrade");
+        Path badPlugin = t.siteFile(site, t.fixtureSite(site, port, previewPort, "mariadb", "v4.5.0", "v2.0.0"));
+        TestHost.Result plugin = t.run("check", site, "-f", badPlugin.toString());
+        assertThat(plugin.exitCode()).isEqualTo(10);
+        assertThat(plugin.out()).contains("local_fixturenotes");
+        TestHost.Result ok = t.run("check", site, "-f", target.toString());
+        assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void preflightRefusesSkippingARequiredIntermediateVersion() {
+        String old = t.siteName("o");
+        Path file = t.siteFile(old, t.fixtureSite(old, TestHost.freePort(), TestHost.freePort(), "mariadb", "v3.9.0", null));
+        assertThat(t.run("site", "create", "-f", file.toString()).exitCode()).isZero();
+        try {
+            TestHost.Result skip = t.run("check", old, "--ref", "v4.4.0");
+            assertThat(skip.exitCode()).isEqualTo(10);
+            assertThat(skip.out()).contains("skipped-version").contains("4.1.2");
+            assertThat(t.run("stage", old, "--ref", "v4.4.0").exitCode()).isEqualTo(10);
+        } finally {
+            t.run("site", "destroy", old, "--yes");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void stageRehearsesOnACopyAndReportsSettingsPluginsAndTheForecast() throws Exception {
+        TestHost.Result r = t.run("--json", "stage", site, "-f", target.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode report = JSON.readTree(r.out());
+        assertThat(report.get("passed").asBoolean()).isTrue();
+        assertThat(report.get("release").asText()).startsWith("4.5.0");
+        assertThat(report.get("newSettings").toString()).contains("enableaiplacements");
+        assertThat(report.get("pluginChanges").toString()).contains("local_fixturenotes");
+        assertThat(report.get("forecastSeconds").asDouble()).isGreaterThan(report.get("upgradeSeconds").asDouble());
+        // the copy answers on the preview port with its own address; live still runs 4.4.0
+        assertThat(HttpProbe.get("127.0.0.1", previewPort, "127.0.0.1:" + previewPort, "/login/index.php", 10_000).status()).isEqualTo(200);
+        assertThat(liveRelease()).startsWith("4.4.0");
+        assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void aFailureAtAnyPromoteStepLeavesTheOldLiveServingUnchanged() throws Exception {
+        String before = liveDatabaseVersion();
+        for (String step : List.of("prepare-code", "maintenance-on", "snapshot-live", "swap-code", "start-database",
+                "start-web", "upgrade", "apply-settings", "health-check", "switch", "after-switch")) {
+            System.setProperty("moodlectl.fault.failAt", "promote:" + step);
+            TestHost.Result r;
+            try {
+                r = t.run("promote", site, "--watch", "0");
+            } finally {
+                System.clearProperty("moodlectl.fault.failAt");
+            }
+            assertThat(r.exitCode()).as("promote failing at " + step + ": " + r.err()).isNotZero();
+            assertThat(r.err()).contains("injected");
+            assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status())
+                    .as("live serves after a failure at " + step).isEqualTo(200);
+            assertThat(liveRelease()).as("after a failure at " + step).startsWith("4.4.0");
+            assertThat(liveDatabaseVersion()).isEqualTo(before);
+        }
+        JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        assertThat(status.get("proxy").get("maintenance").asBoolean()).isFalse();
+        assertThat(status.toString()).contains("\"failed\"");
+    }
+
+    @Test
+    @Order(5)
+    void promoteUnderLoadDropsNoRequest() throws Exception {
+        TestHost.Result r;
+        HttpLoad.Result load;
+        try (HttpLoad l = HttpLoad.start(URI.create("http://127.0.0.1:" + port + "/login/index.php"), "127.0.0.1:" + port,
+                100_000, Duration.ofMinutes(5))) {
+            l.awaitRequests(20);
+            r = t.run("--json", "promote", site, "--watch", "10s");
+            l.awaitRequests(l.snapshot().total() + 20);
+            load = l.stop();
+        }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(load.connectionErrors()).as("connection errors").isZero();
+        assertThat(load.otherStatus()).as("statuses other than 200/503").isZero();
+        assertThat(load.ok()).isPositive();
+        JsonNode report = JSON.readTree(r.out());
+        assertThat(report.get("windowSeconds").asDouble()).isGreaterThanOrEqualTo(report.get("upgradeSeconds").asDouble());
+        assertThat(report.get("watch").get("rolledBack").asBoolean()).isFalse();
+        assertThat(liveRelease()).startsWith("4.5.0");
+        JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        assertThat(status.toString()).contains("\"standby\"");
+    }
+
+    @Test
+    @Order(6)
+    void rollbackNeedsForceWhenUsersWroteAndThenAnswersOnly200sUnderLoad() {
+        // the load above wrote log rows on the new side
+        TestHost.Result refused = t.run("rollback", site);
+        assertThat(refused.exitCode()).isEqualTo(10);
+        assertThat(refused.err()).contains("log row");
+        HttpLoad.Result load;
+        TestHost.Result r;
+        try (HttpLoad l = HttpLoad.start(URI.create("http://127.0.0.1:" + port + "/login/index.php"), "127.0.0.1:" + port,
+                100_000, Duration.ofMinutes(3))) {
+            l.awaitRequests(20);
+            r = t.run("rollback", site, "--force");
+            l.awaitRequests(l.snapshot().total() + 20);
+            load = l.stop();
+        }
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(load.connectionErrors()).isZero();
+        assertThat(load.unavailable()).isZero();
+        assertThat(load.otherStatus()).isZero();
+        assertThat(liveRelease()).startsWith("4.4.0");
+    }
+
+    @Test
+    @Order(7)
+    void theWatchRollsBackANewSideThatFailsByItself() throws Exception {
+        assertThat(t.run("stage", site, "-f", target.toString()).exitCode()).isZero();
+        CompletableFuture<TestHost.Result> promote = CompletableFuture.supplyAsync(
+                () -> t.run("--json", "promote", site, "--watch", "60s"));
+        String newLive = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline && newLive == null) {
+            Thread.sleep(500);
+            JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+            for (JsonNode e : status.get("environments")) {
+                if (e.get("role").asText().equals("live") && e.get("release").asText().startsWith("4.5.0")) {
+                    newLive = e.get("id").asText();
+                }
+            }
+        }
+        assertThat(newLive).as("the promotion switched").isNotNull();
+        TestHost.exec(List.of("podman", "stop", "-t", "2", site + "-" + newLive + "-db"));
+        TestHost.Result r = promote.get();
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode report = JSON.readTree(r.out());
+        assertThat(report.get("watch").get("rolledBack").asBoolean()).isTrue();
+        assertThat(liveRelease()).startsWith("4.4.0");
+        assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
+        JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        for (JsonNode e : status.get("environments")) {
+            if (e.get("id").asText().equals(newLive)) {
+                assertThat(e.get("role").asText()).isEqualTo("failed");
+            }
+        }
+    }
+
+    private static String liveRelease() {
+        try {
+            JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+            for (JsonNode e : status.get("environments")) {
+                if (e.get("role").asText().equals("live")) {
+                    return e.get("release").asText();
+                }
+            }
+            return "none";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String liveDatabaseVersion() throws Exception {
+        JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        for (JsonNode e : status.get("environments")) {
+            if (e.get("role").asText().equals("live")) {
+                return e.get("dbVersion").asText();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,5 @@
+<?php
+defined('MOODLE_INTERNAL') || die();
+$plugin->component = 'mod_forum';
+$plugin->version   = 2024100700;
+$plugin->requires  = 2024100100;
