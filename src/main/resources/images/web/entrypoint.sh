@@ -7,31 +7,24 @@
 set -eu
 PHPV=${MOODLE_PHP_VERSION}
 ini=/etc/php/$PHPV/mods-available/moodle-env.ini
-if [ -w "/etc/php/$PHPV/mods-available" ]; then
-    : > "$ini"
-    env | while IFS='=' read -r key value; do
-        case "$key" in
-            PHP_INI_*)
-                name=$(printf '%s' "${key#PHP_INI_}" | tr 'A-Z' 'a-z' | sed 's/__/./g')
-                printf '%s = %s\n' "$name" "$value" >> "$ini"
-                ;;
-        esac
-    done
-    for sapi in apache2 cli; do
-        ln -sf "$ini" "/etc/php/$PHPV/$sapi/conf.d/95-moodle-env.ini"
-    done
-elif env | grep -q '^PHP_INI_'; then
-    echo "moodle-entrypoint: not root: PHP_INI_* settings ignored" >&2
-fi
+: > "$ini"
+env | while IFS='=' read -r key value; do
+    case "$key" in
+        PHP_INI_*)
+            name=$(printf '%s' "${key#PHP_INI_}" | tr 'A-Z' 'a-z' | sed 's/__/./g')
+            printf '%s = %s\n' "$name" "$value" >> "$ini"
+            ;;
+    esac
+done
+for sapi in apache2 cli; do
+    ln -sf "$ini" "/etc/php/$PHPV/$sapi/conf.d/95-moodle-env.ini"
+done
 
 if [ $# -gt 0 ]; then
     exec "$@"
 fi
 
-# envvars reads variables that may be unset
-set +u
-. /etc/apache2/envvars
-set -u
+set +u; . /etc/apache2/envvars; set -u
 mkdir -p "$APACHE_RUN_DIR" "$APACHE_LOCK_DIR" "$APACHE_LOG_DIR"
 rm -f "$APACHE_PID_FILE"
 export MOODLE_DOCROOT=${MOODLE_DOCROOT:-/var/www/moodle/code}

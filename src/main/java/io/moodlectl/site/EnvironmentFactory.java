@@ -250,8 +250,10 @@ public final class EnvironmentFactory {
                             .network(env.network(spec.name()), "db")
                             .labels(labels(env, "db"))
                             .build());
-                    rt.start(name);
-                    engine.waitReady(rt, name, Duration.ofSeconds(120));
+                    startOrClean(name, ctx::output, Duration.ofSeconds(120), () -> {
+                        engine.waitReady(rt, name, Duration.ofSeconds(2));
+                        return true;
+                    });
                     ctx.output(engine.name() + " " + engine.serverVersion(rt, name) + " ready");
                     return null;
                 })
@@ -287,9 +289,8 @@ public final class EnvironmentFactory {
                         + " -v code:" + EnvironmentPaths.CODE + " -v moodledata:" + EnvironmentPaths.DATAROOT + " " + images.web())
                 .action(ctx -> {
                     rt.create(webSpec(name, env, images, "web").build());
-                    rt.start(name);
-                    io.moodlectl.runtime.Readiness.await("web server " + name, Duration.ofSeconds(60), Duration.ofMillis(200),
-                            () -> rt.exec(name, List.of("sh", "-c", "test -S /run/apache2/apache2.sock -o -f /run/apache2/apache2.pid"), null, null).ok());
+                    startOrClean(name, ctx::output, Duration.ofSeconds(60),
+                            () -> rt.exec(name, List.of("curl", "-s", "-o", "/dev/null", "http://127.0.0.1/"), null, null).ok());
                     return null;
                 })
                 .undo(undoContainer(name)));
@@ -303,10 +304,59 @@ public final class EnvironmentFactory {
                 .command("podman run -d --name " + name + " … " + images.web() + " moodle-cron-loop")
                 .action(ctx -> {
                     rt.create(webSpec(name, env, images, "cron").command("/usr/local/bin/moodle-cron-loop").build());
-                    rt.start(name);
+                    startOrClean(name, ctx::output, Duration.ofSeconds(10), () -> true);
                     return null;
                 })
                 .undo(undoContainer(name)));
+    }
+
+    /**
+     * Starts a created container and waits for {@code ready}; if it exits or never gets ready, its last log lines go to
+     * the step's output and the container is removed (or stopped, when failures are kept), since a failed step has no
+     * undo of its own.
+     */
+    private void startOrClean(String name, Consumer<String> output, Duration timeout, java.util.function.BooleanSupplier ready) {
+        ContainerRuntime rt = host.runtime();
+        try {
+            rt.start(name);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                if (!running(name)) {
+                    throw new MoodlectlException(ExitCode.NOT_READY, "container " + name + " stopped after it started",
+                            "its last log lines are in the journal: moodlectl ops show <id>");
+                }
+                boolean ok;
+                try {
+                    ok = ready.getAsBoolean();
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                if (ok) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new MoodlectlException(ExitCode.NOT_READY, name + " was not ready after " + timeout.toSeconds() + " s",
+                            "its last log lines are in the journal: moodlectl ops show <id>");
+                }
+                Thread.sleep(200);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            try {
+                rt.logs(name, 20).lines().forEach(l -> output.accept("log: " + l));
+            } catch (RuntimeException ignored) {
+                // no log to show
+            }
+            undoContainer(name).run();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new MoodlectlException(ExitCode.FAILED, "interrupted while starting " + name);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private boolean running(String name) {
+        return host.runtime().inspect(name).map(c -> c.running()).orElse(false);
     }
 
     /** Runs an admin/cli script (or any command) in the web container as the web user, from the code root. */

@@ -193,9 +193,14 @@ public final class SiteService {
                         pem = host.secrets().file(spec.name() + "/tls.pem");
                     }
                     proxy.create(new ProxySpec(spec.name(), images.proxy(), spec.bind(), spec.port(), spec.previewPort(), pem,
-                            HEALTH_PATH, spec.host()));
-                    proxy.setBackend(spec.name(), Slot.BLUE, webTarget(spec, env));
-                    proxy.switchTo(spec.name(), Slot.BLUE, Duration.ofSeconds(60));
+                            HEALTH_PATH, hostHeader(spec)));
+                    try {
+                        proxy.setBackend(spec.name(), Slot.BLUE, webTarget(spec, env));
+                        proxy.switchTo(spec.name(), Slot.BLUE, Duration.ofSeconds(60));
+                    } catch (RuntimeException e) {
+                        proxy.remove(spec.name());
+                        throw e;
+                    }
                     return null;
                 })
                 .undo(() -> proxy.remove(spec.name())));

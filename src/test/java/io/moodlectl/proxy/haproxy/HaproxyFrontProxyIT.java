@@ -86,10 +86,12 @@ class HaproxyFrontProxyIT {
     }
 
     private void cleanUp() {
-        for (String c : List.of(HaproxyFrontProxy.containerName(SITE), BLUE, GREEN, SICK)) {
+        for (String c : List.of(HaproxyFrontProxy.containerName(SITE), HaproxyFrontProxy.containerName(SITE + "s"),
+                BLUE, GREEN, SICK)) {
             runtime.remove(c);
         }
         runtime.removeNetwork(HaproxyFrontProxy.frontNetwork(SITE));
+        runtime.removeNetwork(HaproxyFrontProxy.frontNetwork(SITE + "s"));
         runtime.removeNetwork(NET);
     }
 
@@ -106,6 +108,7 @@ class HaproxyFrontProxyIT {
                 "    bind :80",
                 "    http-request return status 303 hdr Location http://" + HOST + "/ if { path " + HEALTH + " } !{ hdr(host) -i " + HOST + " }",
                 "    http-request return status " + healthStatus + " content-type text/plain string " + text + " if { path " + HEALTH + " }",
+                "    http-request return status 200 content-type text/plain lf-string \"%[req.hdr(x-forwarded-proto)] %[req.hdr(x-forwarded-for)]\" if { path /forwarded }",
                 "    http-request return status 200 content-type text/plain string " + text,
                 ""));
         runtime.create(ContainerSpec.builder(name, image).mount(dir.toString(), "/usr/local/etc/haproxy")
@@ -128,6 +131,16 @@ class HaproxyFrontProxyIT {
         assertThat(runtime.inspect(HaproxyFrontProxy.containerName(SITE)))
                 .hasValueSatisfying(c -> assertThat(c.labels()).containsEntry("moodlectl.site", SITE)
                         .containsEntry("moodlectl.role", "proxy"));
+
+        assertThatThrownBy(() -> proxy.create(new ProxySpec(SITE, image, "127.0.0.1", port, 0, null, HEALTH, HOST)))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT));
+        assertThatThrownBy(() -> proxy.create(new ProxySpec(SITE + "x", image, "127.0.0.1", port, 0, null, HEALTH, HOST)))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT);
+                    assertThat(e.getMessage()).contains(String.valueOf(port));
+                });
+        assertThatThrownBy(() -> proxy.switchTo(SITE, Slot.BLUE, SWITCH))
+                .isInstanceOfSatisfying(MoodlectlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.NOT_READY));
 
         proxy.setBackend(SITE, Slot.BLUE, new Target(BLUE, NET, 80));
         proxy.switchTo(SITE, Slot.BLUE, SWITCH);
@@ -228,6 +241,40 @@ class HaproxyFrontProxyIT {
 
     @Test
     @Order(7)
+    void tellsTheBackendTheClientsProtocolAndAddress() throws Exception {
+        assertThat(get(URI.create("http://127.0.0.1:" + port + "/forwarded")).body()).matches("http \\d+\\.\\d+\\.\\d+\\.\\d+");
+
+        String tlsSite = SITE + "s";
+        Path pem = work.resolve("site.pem");
+        ShellCommand.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + HOST, "-addext", "subjectAltName=DNS:" + HOST + ",IP:127.0.0.1",
+                "-keyout", work.resolve("key.pem").toString(), "-out", work.resolve("cert.pem").toString()).check();
+        Files.writeString(pem, Files.readString(work.resolve("cert.pem")) + Files.readString(work.resolve("key.pem")));
+        int tlsPort = freePort();
+        try {
+            proxy.create(new ProxySpec(tlsSite, image, "127.0.0.1", tlsPort, 0, pem, HEALTH, HOST));
+            proxy.setBackend(tlsSite, Slot.GREEN, new Target(GREEN, NET, 80));
+            proxy.switchTo(tlsSite, Slot.GREEN, SWITCH);
+
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+                public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+                public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            }}, null);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(trustAll).build();
+            java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + tlsPort + "/forwarded")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("https ");
+        } finally {
+            proxy.remove(tlsSite);
+        }
+    }
+
+    @Test
+    @Order(8)
     void removeTakesContainerNetworkAndFiles() {
         proxy.remove(SITE);
         assertThat(runtime.inspect(HaproxyFrontProxy.containerName(SITE))).isEmpty();
