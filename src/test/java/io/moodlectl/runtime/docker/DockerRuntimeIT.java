@@ -95,6 +95,8 @@ class DockerRuntimeIT {
         assertThat(seen).containsExactlyInAnyOrder("one", "two", "hallo");
         assertThat(r.output()).contains("one\n").contains("two\n").contains("hallo\n");
 
+        assertThat(runtime.exec(P + "exec", List.of("sh", "-c", "echo $ONLY_HERE"), null, Map.of("ONLY_HERE", "s3cret"), null)
+                .output()).isEqualTo("s3cret\n");
         assertThat(runtime.exec(P + "exec", List.of("id", "-u"), "nobody", null).output().strip()).isEqualTo("65534");
         assertThat(runtime.exec(P + "exec", List.of("id", "-u"), null, null).output().strip()).isEqualTo("0");
         assertThat(runtime.exec(P + "exec", List.of("cat", "/proc/sys/net/ipv4/tcp_tw_reuse"), null, null).output().strip())
