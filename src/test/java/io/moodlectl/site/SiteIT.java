@@ -31,7 +31,7 @@ class SiteIT {
         JsonNode status = json.readTree(t.run("--json", "site", "status", name).out());
         JsonNode live = status.get("environments").get(0);
         assertThat(live.get("role").asText()).isEqualTo("live");
-        assertThat(live.get("release").asText()).startsWith("4.4.0");
+        assertThat(live.get("release").asText()).startsWith("4.4");
         assertThat(live.get("codeVersion").asText()).isEqualTo(live.get("dbVersion").asText());
         assertThat(live.get("plugins").toString()).contains("local_fixturenotes");
         assertThat(live.get("containers")).hasSize(3);
@@ -87,7 +87,7 @@ class SiteIT {
         var login = HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000);
         assertThat(login.status()).isEqualTo(200);
         JsonNode status = json.readTree(t.run("--json", "site", "status", name).out());
-        assertThat(status.get("environments").get(0).get("release").asText()).startsWith("5.1.0");
+        assertThat(status.get("environments").get(0).get("release").asText()).startsWith("5.1");
         assertThat(status.get("database").asText()).isEqualTo("postgres");
         assertThat(t.run("site", "destroy", name, "--yes").exitCode()).isZero();
         assertThat(t.containers(name)).isEmpty();

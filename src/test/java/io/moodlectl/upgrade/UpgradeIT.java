@@ -90,13 +90,13 @@ class UpgradeIT {
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode report = JSON.readTree(r.out());
         assertThat(report.get("passed").asBoolean()).isTrue();
-        assertThat(report.get("release").asText()).startsWith("4.5.0");
+        assertThat(report.get("release").asText()).startsWith("4.5");
         assertThat(report.get("newSettings").toString()).contains("enableaiplacements");
         assertThat(report.get("pluginChanges").toString()).contains("local_fixturenotes");
         assertThat(report.get("forecastSeconds").asDouble()).isGreaterThan(report.get("upgradeSeconds").asDouble());
         // the copy answers on the preview port with its own address; live still runs 4.4.0
         assertThat(HttpProbe.get("127.0.0.1", previewPort, "127.0.0.1:" + previewPort, "/login/index.php", 10_000).status()).isEqualTo(200);
-        assertThat(liveRelease()).startsWith("4.4.0");
+        assertThat(liveRelease()).startsWith("4.4");
         assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
     }
 
@@ -117,7 +117,7 @@ class UpgradeIT {
             assertThat(r.err()).contains("injected");
             assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status())
                     .as("live serves after a failure at " + step).isEqualTo(200);
-            assertThat(liveRelease()).as("after a failure at " + step).startsWith("4.4.0");
+            assertThat(liveRelease()).as("after a failure at " + step).startsWith("4.4");
             assertThat(liveDatabaseVersion()).isEqualTo(before);
         }
         JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
@@ -144,7 +144,7 @@ class UpgradeIT {
         JsonNode report = JSON.readTree(r.out());
         assertThat(report.get("windowSeconds").asDouble()).isGreaterThanOrEqualTo(report.get("upgradeSeconds").asDouble());
         assertThat(report.get("watch").get("rolledBack").asBoolean()).isFalse();
-        assertThat(liveRelease()).startsWith("4.5.0");
+        assertThat(liveRelease()).startsWith("4.5");
         JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
         assertThat(status.toString()).contains("\"standby\"");
     }
@@ -169,7 +169,7 @@ class UpgradeIT {
         assertThat(load.connectionErrors()).isZero();
         assertThat(load.unavailable()).isZero();
         assertThat(load.otherStatus()).isZero();
-        assertThat(liveRelease()).startsWith("4.4.0");
+        assertThat(liveRelease()).startsWith("4.4");
     }
 
     @Test
@@ -184,7 +184,7 @@ class UpgradeIT {
             Thread.sleep(500);
             JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
             for (JsonNode e : status.get("environments")) {
-                if (e.get("role").asText().equals("live") && e.get("release").asText().startsWith("4.5.0")) {
+                if (e.get("role").asText().equals("live") && e.get("release").asText().startsWith("4.5")) {
                     newLive = e.get("id").asText();
                 }
             }
@@ -195,7 +195,7 @@ class UpgradeIT {
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode report = JSON.readTree(r.out());
         assertThat(report.get("watch").get("rolledBack").asBoolean()).isTrue();
-        assertThat(liveRelease()).startsWith("4.4.0");
+        assertThat(liveRelease()).startsWith("4.4");
         assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
         JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
         for (JsonNode e : status.get("environments")) {
