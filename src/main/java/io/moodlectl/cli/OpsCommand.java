@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "ops", description = "Operations journal: list, show, export as a Jupyter notebook or Markdown.",
-        subcommands = {OpsCommand.ListOps.class, OpsCommand.Show.class, OpsCommand.Export.class})
+        subcommands = {OpsCommand.ListOps.class, OpsCommand.Show.class, OpsCommand.Export.class, OpsCommand.Abandon.class})
 final class OpsCommand {
 
     static OperationRecord find(Host host, String id) {
@@ -105,6 +105,23 @@ final class OpsCommand {
                     console().result(Map.of("operation", op.id(), "file", output.toString()),
                             out -> out.println("wrote " + output));
                 }
+            }
+        }
+    }
+
+    @Command(name = "abandon", description = "Close an interrupted operation (its process died) as FAILED, after you have checked what it left.")
+    static final class Abandon extends Verb {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--reason", defaultValue = "checked by an admin", description = "Why (kept in the journal).")
+        String reason;
+
+        @Override
+        protected void execute() {
+            try (Host host = openHost()) {
+                OperationRecord op = host.journal().abandon(find(host, id).id(), reason);
+                console().result(op, out -> out.println(op.id() + " closed as " + op.status()
+                        + "; what it created is listed by `moodlectl ops show " + op.id() + "`"));
             }
         }
     }
