@@ -147,7 +147,7 @@ public final class PromoteService {
                 steps.removeMaintenanceFile(op, env, "the snapshot carried live's");
                 op.run(Step.named("health-check").describe("Check the new side before it gets traffic (and warm its first pages)")
                         .action(ctx -> {
-                            Rehearsal.Check c = steps.loginPage(env, target.wwwroot());
+                            Rehearsal.Check c = steps.loginPage(env, target.wwwroot(), Duration.ofSeconds(30));
                             ctx.output(c.name() + ": " + c.summary());
                             if (!c.passed()) {
                                 throw new MoodlectlException(ExitCode.UNHEALTHY, "the new side's login page answers " + c.summary(),

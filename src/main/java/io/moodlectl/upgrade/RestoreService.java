@@ -61,7 +61,7 @@ public final class RestoreService {
                 factory.startDatabase(op, env, images, false);
                 factory.startWeb(op, env, images);
                 op.run(Step.named("health-check").describe("Check " + env.id() + " before it gets traffic").action(ctx -> {
-                    var c = steps.loginPage(env, spec.wwwroot());
+                    var c = steps.loginPage(env, spec.wwwroot(), Duration.ofSeconds(30));
                     if (!c.passed()) {
                         throw new MoodlectlException(io.moodlectl.error.ExitCode.UNHEALTHY, "the restored copy answers " + c.summary(),
                                 "the current live keeps serving; inspect " + env.id());

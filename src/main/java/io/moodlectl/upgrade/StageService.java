@@ -102,7 +102,8 @@ public final class StageService {
                 List<Rehearsal.Check> checks = op.run(Step.named("checks").describe("Check the copy: login page, checks.php, database schema")
                         .action(ctx -> {
                             List<Rehearsal.Check> all = new java.util.ArrayList<>();
-                            all.add(steps.loginPage(env, wanted.previewWwwroot() != null ? wanted.previewWwwroot() : wanted.wwwroot()));
+                            all.add(steps.loginPage(env, wanted.previewWwwroot() != null ? wanted.previewWwwroot() : wanted.wwwroot(),
+                                    Duration.ofSeconds(30)));
                             all.addAll(steps.moodleChecks(env));
                             all.forEach(c -> ctx.output((c.passed() ? "ok     " : "FAILED ") + c.name() + ": " + c.summary()));
                             return all;

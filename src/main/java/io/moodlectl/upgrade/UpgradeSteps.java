@@ -84,6 +84,25 @@ final class UpgradeSteps {
                 }));
     }
 
+    /**
+     * The login page through the web container itself, asked until it answers 200 or {@code patience} runs out (a
+     * freshly started copy may answer 503 for a moment while its database warms up); the last answer is returned.
+     */
+    Rehearsal.Check loginPage(Environment env, String wwwroot, java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Rehearsal.Check last = loginPage(env, wwwroot);
+        while (!last.passed() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+            last = loginPage(env, wwwroot);
+        }
+        return last;
+    }
+
     /** The login page through the web container itself, with the Host header of the copy's own address. */
     Rehearsal.Check loginPage(Environment env, String wwwroot) {
         java.net.URI u = java.net.URI.create(wwwroot);
