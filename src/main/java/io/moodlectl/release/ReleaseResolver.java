@@ -34,7 +34,8 @@ public final class ReleaseResolver {
     public ResolvedRelease resolveCore(SiteSpec spec) {
         GitMirror core = GitMirror.sync(spec.moodle().repository(), gitCache);
         String commit = core.resolve(spec.moodle().ref());
-        String versionPhp = core.readFile(commit, "version.php").orElseThrow(() -> MoodlectlException.invalid(
+        // Moodle 5.1 moved the web files, version.php among them, under public/
+        String versionPhp = core.readFile(commit, "version.php").or(() -> core.readFile(commit, "public/version.php")).orElseThrow(() -> MoodlectlException.invalid(
                 spec.moodle().repository() + " at " + spec.moodle().ref() + " has no version.php: is it a Moodle tree?",
                 "point moodle.repository at Moodle's code (its root holds version.php and config-dist.php)"));
         CoreVersion version = CoreVersion.parse(versionPhp);
@@ -88,7 +89,7 @@ public final class ReleaseResolver {
     }
 
     private static Set<String> standardPlugins(GitMirror core, String commit) {
-        Optional<String> json = core.readFile(commit, "lib/plugins.json");
+        Optional<String> json = core.readFile(commit, "lib/plugins.json").or(() -> core.readFile(commit, "public/lib/plugins.json"));
         if (json.isEmpty()) {
             return Set.of();
         }

@@ -38,7 +38,7 @@ final class SiteStatusReader {
         var live = state.live();
         if (live.isPresent()) {
             Path code = factory.code(live.get());
-            if (Files.isRegularFile(code.resolve("version.php"))) {
+            if (hasVersion(code)) {
                 CoreVersion v = CoreVersion.read(code);
                 support = ReleaseCalendar.load().forMajor(v.major())
                         .map(b -> new SiteStatus.Support(v.major(), b.securityEnd().toString(),
@@ -62,7 +62,7 @@ final class SiteStatusReader {
         String branch = null;
         String codeVersion = null;
         List<SiteStatus.Plugin> plugins = new ArrayList<>();
-        if (Files.isRegularFile(code.resolve("version.php"))) {
+        if (hasVersion(code)) {
             CoreVersion v = CoreVersion.read(code);
             release = v.release();
             branch = String.valueOf(v.branch());
@@ -93,5 +93,10 @@ final class SiteStatusReader {
         }
         return new SiteStatus.EnvironmentStatus(e.id(), e.role().id(), e.slot() == null ? null : e.slot().id(), e.generation(),
                 e.ref(), release, branch, codeVersion, dbVersion, plugins, cs);
+    }
+
+    /** version.php at the code root, or under public/ (5.1 layout). */
+    static boolean hasVersion(Path code) {
+        return Files.isRegularFile(code.resolve("version.php")) || Files.isRegularFile(code.resolve("public/version.php"));
     }
 }

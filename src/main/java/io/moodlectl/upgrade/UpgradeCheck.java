@@ -59,6 +59,7 @@ public final class UpgradeCheck {
             notes.add("the core version does not change; add-ons, settings and images may");
         }
         Optional<io.moodlectl.moodle.Requirements> req = release.core().readFile(release.commit(), "admin/environment.xml")
+                .or(() -> release.core().readFile(release.commit(), "public/admin/environment.xml"))
                 .flatMap(xml -> {
                     EnvironmentXml x = EnvironmentXml.parse(xml);
                     return x.majors().contains(to.major()) ? Optional.of(x.requirementsFor(to.major())) : Optional.empty();
