@@ -205,6 +205,46 @@ class UpgradeIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aSnapshotComesBackAsLiveAndTidyKeepsTheLastStandby() throws Exception {
+        assertThat(t.run("snapshot", "create", site, "--name", "known-good").exitCode()).isZero();
+        String before = liveEnvironment();
+        TestHost.Result r = t.run("--json", "snapshot", "restore", site, "known-good");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String restored = liveEnvironment();
+        assertThat(restored).isNotEqualTo(before);
+        assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
+        assertThat(liveRelease()).startsWith("4.4");
+        JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        for (JsonNode e : status.get("environments")) {
+            if (e.get("id").asText().equals(before)) {
+                assertThat(e.get("role").asText()).isEqualTo("standby");
+            }
+        }
+        TestHost.Result tidy = t.run("site", "tidy", site);
+        assertThat(tidy.exitCode()).as(tidy.err()).isZero();
+        status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        assertThat(status.toString()).contains("\"standby\"");
+        for (JsonNode e : status.get("environments")) {
+            if (e.get("role").asText().equals("failed") || e.get("role").asText().equals("retired")) {
+                for (JsonNode c : e.get("containers")) {
+                    assertThat(c.get("status").asText()).as(e.get("id") + " stopped by tidy").isNotEqualTo("running");
+                }
+            }
+        }
+    }
+
+    private static String liveEnvironment() throws Exception {
+        JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
+        for (JsonNode e : status.get("environments")) {
+            if (e.get("role").asText().equals("live")) {
+                return e.get("id").asText();
+            }
+        }
+        return null;
+    }
+
     private static String liveRelease() {
         try {
             JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
