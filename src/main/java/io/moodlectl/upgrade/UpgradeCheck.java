@@ -103,7 +103,7 @@ public final class UpgradeCheck {
     }
 
     /** The generation whose PHP fits the target: the current one if it can, else another that can. */
-    private static String pickGeneration(String current, CoreVersion to, io.moodlectl.moodle.Requirements r,
+    static String pickGeneration(String current, CoreVersion to, io.moodlectl.moodle.Requirements r,
                                          List<CheckResult.Problem> problems, List<String> notes) {
         Generation cur = Generation.parse(current);
         if (fits(cur, to, r)) {
