@@ -128,7 +128,9 @@ public final class PromoteService {
                             throw new java.io.UncheckedIOException(e);
                         }
                         host.runtime().start(live.cronContainer(site));
-                        proxy.setMaintenance(site, false);
+                        // live's health checks failed while Moodle's maintenance file was there: wait until it is UP
+                        // again before the maintenance page ends (switchTo does both), so no request meets a 503
+                        proxy.switchTo(site, liveSlot, Duration.ofSeconds(60));
                     })));
             timed(window, "snapshot-live", () -> steps.cloneLive(op, live, env, true));
             timed(window, "swap-code", () -> {
