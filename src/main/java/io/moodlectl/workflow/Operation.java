@@ -252,7 +252,8 @@ public final class Operation implements AutoCloseable {
     private RuntimeException rethrown(String stepName, Throwable e) {
         if (e instanceof MoodlectlException m) {
             String redacted = Redactor.redact(m.getMessage());
-            String hint = Redactor.redact(m.hint());
+            // hints may name "<id>": this operation's id, known only here
+            String hint = m.hint() == null ? null : Redactor.redact(m.hint()).replace("<id>", id);
             if (java.util.Objects.equals(redacted, m.getMessage()) && java.util.Objects.equals(hint, m.hint())) {
                 return m;
             }
