@@ -24,7 +24,7 @@ class SiteIT {
         int port = TestHost.freePort();
         Path file = t.siteFile(name, t.fixtureSite(name, port, TestHost.freePort(), "mariadb", "v4.4.0", "v1.0.0"));
 
-        TestHost.Result created = t.run("site", "create", "-f", file.toString());
+        TestHost.Result created = t.run("--json", "site", "create", "-f", file.toString());
         assertThat(created.exitCode()).as(created.err()).isZero();
         assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
 
