@@ -196,7 +196,7 @@ public final class SiteService {
                             HEALTH_PATH, hostHeader(spec)));
                     try {
                         proxy.setBackend(spec.name(), Slot.BLUE, webTarget(spec, env));
-                        proxy.switchTo(spec.name(), Slot.BLUE, Duration.ofSeconds(60));
+                        proxy.switchTo(spec.name(), Slot.BLUE, Duration.ofSeconds(120));
                     } catch (RuntimeException e) {
                         proxy.remove(spec.name());
                         throw e;
