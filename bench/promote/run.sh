@@ -5,6 +5,7 @@
 # ratio window / upgrade for each run, and wrk's non-2xx/errors (503s inside the window are expected).
 # Needs root, a set-up host (scripts/setup-host.sh). Everything it makes goes in a throw-away state directory.
 #   RUNS=3 SLOW=6 bash bench/promote/run.sh
+# STEPS_OUT=FILE appends each run's window steps (name=seconds) to FILE.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=${RUNS:-3}; slow=${SLOW:-6}
@@ -42,5 +43,9 @@ print(f"| {sys.argv[3]} | {r['windowSeconds']:.2f} | {r['upgradeSeconds']:.2f} |
       f"{r['windowSeconds']/r['upgradeSeconds']:.2f} | {r['switchSeconds']:.2f} | {req.group(1) if req else '?'} | "
       f"{non2xx.group(1) if non2xx else 0} | {err.group(1) if err else 'none'} |")
 PY
+  if [ -n "${STEPS_OUT:-}" ]; then
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sys.argv[2], " ".join("%s=%.2f" % (s["step"], s["seconds"]) for s in r["window"]))' \
+      "$work/report.json" "$i" >> "$STEPS_OUT"
+  fi
   m rollback "$site" --force >/dev/null
 done

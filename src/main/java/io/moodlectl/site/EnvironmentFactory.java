@@ -234,6 +234,24 @@ public final class EnvironmentFactory {
     }
 
     public void startDatabase(Operation op, Environment env, SiteImages images, boolean fresh) {
+        launchDatabase(op, env, images, fresh);
+        awaitDatabase(op, env);
+        if (fresh) {
+            ContainerRuntime rt = host.runtime();
+            String name = env.dbContainer(spec.name());
+            op.run(Step.named("create-database").describe("Create the database and its user")
+                    .action(ctx -> {
+                        engine.createDatabase(rt, name, credentials());
+                        return null;
+                    }));
+        }
+    }
+
+    /**
+     * Creates and starts the database container without waiting for it to answer (its undo removes it), so that other
+     * containers can start while it comes up; {@link #awaitDatabase} waits.
+     */
+    public void launchDatabase(Operation op, Environment env, SiteImages images, boolean fresh) {
         ContainerRuntime rt = host.runtime();
         String name = env.dbContainer(spec.name());
         Path dataDir = volumePath(env).resolve("db");
@@ -250,21 +268,25 @@ public final class EnvironmentFactory {
                             .network(env.network(spec.name()), "db")
                             .labels(labels(env, "db"))
                             .build());
-                    startOrClean(name, ctx::output, Duration.ofSeconds(120), () -> {
+                    startOrClean(name, ctx::output, Duration.ofSeconds(10), () -> true);
+                    return null;
+                })
+                .undo(undoContainer(name)));
+    }
+
+    /** Waits until the database started by {@link #launchDatabase} answers (its last log lines go to the journal if not). */
+    public void awaitDatabase(Operation op, Environment env) {
+        ContainerRuntime rt = host.runtime();
+        String name = env.dbContainer(spec.name());
+        op.run(Step.named("database-ready").describe("Wait until " + engine.name() + " in " + name + " answers")
+                .action(ctx -> {
+                    awaitOrClean(name, ctx::output, Duration.ofSeconds(120), () -> {
                         engine.waitReady(rt, name, Duration.ofSeconds(2));
                         return true;
                     });
                     ctx.output(engine.name() + " " + engine.serverVersion(rt, name) + " ready");
                     return null;
-                })
-                .undo(undoContainer(name)));
-        if (fresh) {
-            op.run(Step.named("create-database").describe("Create the database and its user")
-                    .action(ctx -> {
-                        engine.createDatabase(rt, name, credentials());
-                        return null;
-                    }));
-        }
+                }));
     }
 
     private ContainerSpec.Builder webSpec(String name, Environment env, SiteImages images, String kind) {
@@ -290,11 +312,15 @@ public final class EnvironmentFactory {
                 .action(ctx -> {
                     rt.create(webSpec(name, env, images, "web").build());
                     startOrClean(name, ctx::output, Duration.ofSeconds(60),
-                            () -> rt.exec(name, List.of("curl", "-s", "-o", "/dev/null", "http://127.0.0.1/"), null, null).ok());
+                            () -> rt.exec(name, List.of("sh", "-c", WEB_READY_SCRIPT), null, null).ok());
                     return null;
                 })
                 .undo(undoContainer(name)));
     }
+
+    /** Polls Apache from inside the container every 0.05 s for up to 2 s: one exec instead of one per poll. */
+    static final String WEB_READY_SCRIPT = "i=0; while [ \"$i\" -lt 40 ]; do"
+            + " curl -s -o /dev/null http://127.0.0.1/ && exit 0; i=$((i+1)); sleep 0.05; done; exit 1";
 
     /** Moodle's cron, one pass a minute, for the live environment only. */
     public void startCron(Operation op, Environment env, SiteImages images) {
@@ -316,9 +342,18 @@ public final class EnvironmentFactory {
      * undo of its own.
      */
     private void startOrClean(String name, Consumer<String> output, Duration timeout, java.util.function.BooleanSupplier ready) {
-        ContainerRuntime rt = host.runtime();
         try {
-            rt.start(name);
+            host.runtime().start(name);
+        } catch (RuntimeException e) {
+            clean(name, output);
+            throw e;
+        }
+        awaitOrClean(name, output, timeout, ready);
+    }
+
+    /** Waits for {@code ready} of a started container; on failure as {@link #startOrClean}. */
+    private void awaitOrClean(String name, Consumer<String> output, Duration timeout, java.util.function.BooleanSupplier ready) {
+        try {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 if (!running(name)) {
@@ -338,21 +373,25 @@ public final class EnvironmentFactory {
                     throw new MoodlectlException(ExitCode.NOT_READY, name + " was not ready after " + timeout.toSeconds() + " s",
                             "its last log lines are in the journal: moodlectl ops show <id>");
                 }
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
         } catch (RuntimeException | InterruptedException e) {
-            try {
-                rt.logs(name, 20).lines().forEach(l -> output.accept("log: " + l));
-            } catch (RuntimeException ignored) {
-                // no log to show
-            }
-            undoContainer(name).run();
+            clean(name, output);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
                 throw new MoodlectlException(ExitCode.FAILED, "interrupted while starting " + name);
             }
             throw (RuntimeException) e;
         }
+    }
+
+    private void clean(String name, Consumer<String> output) {
+        try {
+            host.runtime().logs(name, 20).lines().forEach(l -> output.accept("log: " + l));
+        } catch (RuntimeException ignored) {
+            // no log to show
+        }
+        undoContainer(name).run();
     }
 
     private boolean running(String name) {

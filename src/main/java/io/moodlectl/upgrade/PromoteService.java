@@ -4,6 +4,7 @@ import io.moodlectl.error.ExitCode;
 import io.moodlectl.error.MoodlectlException;
 import io.moodlectl.host.Host;
 import io.moodlectl.proxy.FrontProxy;
+import io.moodlectl.proxy.ProxyState;
 import io.moodlectl.proxy.Slot;
 import io.moodlectl.release.ReleaseResolver;
 import io.moodlectl.release.ResolvedRelease;
@@ -110,6 +111,11 @@ public final class PromoteService {
                 }
             });
 
+            // The new side's network does not depend on the snapshot: made before the window.
+            factory.createNetwork(op, env);
+            Optional<io.moodlectl.proxy.Target> newSlotBefore = Optional.ofNullable(proxy.state(site).slots().get(newSlot))
+                    .flatMap(ProxyState.SlotState::target);
+
             // ---- the window: from the first maintenance response to the first page from the new side
             long t0 = System.nanoTime();
             timed(window, "maintenance-on", () -> op.run(Step.named("maintenance-on")
@@ -118,7 +124,7 @@ public final class PromoteService {
                     .action(ctx -> {
                         proxy.setMaintenance(site, true);
                         Files.writeString(liveMaintenance, MAINTENANCE_PAGE);
-                        host.runtime().stop(live.cronContainer(site), Duration.ofSeconds(5));
+                        host.runtime().stop(live.cronContainer(site), CRON_STOP);
                         return null;
                     })
                     .undo(() -> {
@@ -138,9 +144,11 @@ public final class PromoteService {
                 factory.writeConfig(op, env, Role.LIVE);
             });
             timed(window, "start-containers", () -> {
-                factory.createNetwork(op, env);
-                factory.startDatabase(op, env, images, false);
+                // web does not need the database to start: it starts while MariaDB/PostgreSQL recovers the snapshot
+                factory.launchDatabase(op, env, images, false);
                 factory.startWeb(op, env, images);
+                factory.awaitDatabase(op, env);
+                attachProxy(op, proxy, site, newSlot, SiteService.webTarget(target, env), newSlotBefore);
             });
             double upgrade = steps.runUpgrade(op, env, release);
             window.add(new PromotionReport.StepTime("upgrade", upgrade));
@@ -163,7 +171,6 @@ public final class PromoteService {
                     .describe("Switch the front proxy to " + env.id() + " (" + newSlot.id() + ") once it is UP; this ends the maintenance page")
                     .command("echo 'set server live/" + newSlot.id() + " weight 100; set server live/" + liveSlot.id() + " weight 0' | socat - admin.sock")
                     .action(ctx -> {
-                        proxy.setBackend(site, newSlot, SiteService.webTarget(target, env));
                         proxy.switchTo(site, newSlot, Duration.ofSeconds(60));
                         return null;
                     })
@@ -196,6 +203,38 @@ public final class PromoteService {
                     switchSeconds, window, rehearsal.forecastSeconds(), null);
         }
     }
+
+    /**
+     * Points the new slot at the new web container (weight 0, health down until a check passes: no request goes there)
+     * long before the switch, so the proxy has joined its network and checked it by then; the switch only moves the
+     * weights. The undo puts back what the slot had (or empties it).
+     */
+    private static void attachProxy(Operation op, FrontProxy proxy, String site, Slot slot, io.moodlectl.proxy.Target target,
+                                    Optional<io.moodlectl.proxy.Target> before) {
+        op.run(Step.named("attach-proxy")
+                .describe("Point the proxy's " + slot.id() + " slot at " + target.container()
+                        + " (weight 0, health-checked; it gets traffic only at the switch)")
+                .command("echo 'set server live/" + slot.id() + " addr …; set server live/" + slot.id() + " state ready; "
+                        + "set server live/" + slot.id() + " health down' | socat - admin.sock")
+                .action(ctx -> {
+                    proxy.setBackend(site, slot, target);
+                    return null;
+                })
+                .undo(() -> {
+                    if (before.isPresent()) {
+                        try {
+                            proxy.setBackend(site, slot, before.get());
+                            return;
+                        } catch (MoodlectlException e) {
+                            // its container is gone: leave the slot empty
+                        }
+                    }
+                    proxy.clearBackend(site, slot);
+                }));
+    }
+
+    /** The cron loop ends on SIGTERM at once; it is killed after this. */
+    private static final Duration CRON_STOP = Duration.ofSeconds(1);
 
     /** moodle.ref in the kept site file follows a --ref promotion. */
     static void rewriteRef(Path siteYaml, String from, String to) throws java.io.IOException {

@@ -57,11 +57,18 @@ public final class PostgresEngine implements DatabaseEngine {
 
     @Override
     public void waitReady(ContainerRuntime runtime, String container, Duration timeout) {
-        ServerReadiness.await("PostgreSQL", runtime, container, timeout, () ->
-                DatabaseExec.of("check readiness", List.of("pg_isready", "-q", "-h", SOCKET_DIR, "-U", "postgres"))
-                        .run(runtime, container).ok()
-                        && admin("select", "postgres", "SELECT 1").run(runtime, container).output().strip().equals("1"));
+        // One exec polls inside the container (every 0.1 s for up to 2 s) instead of two execs per poll.
+        ServerReadiness.await("PostgreSQL", runtime, container, timeout, () -> {
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", READY_SCRIPT, "ready",
+                    Long.toString(Math.max(1, Math.min(timeout.toMillis(), 2000) / 100))));
+            cmd.addAll(psql("postgres", "postgres", List.of("-c", "SELECT 1")));
+            return DatabaseExec.of("check readiness", cmd).run(runtime, container).ok();
+        });
     }
+
+    /** $1: tries, 0.1 s apart; the rest: the client command, which must print 1. */
+    static final String READY_SCRIPT = "n=$1; shift; i=0; while [ \"$i\" -lt \"$n\" ]; do"
+            + " if out=$(\"$@\" 2>/dev/null) && [ \"$out\" = 1 ]; then exit 0; fi; i=$((i+1)); sleep 0.1; done; exit 1";
 
     @Override
     public void createDatabase(ContainerRuntime runtime, String container, DatabaseCredentials c) {
