@@ -104,8 +104,8 @@ class UpgradeIT {
     @Order(4)
     void aFailureAtAnyPromoteStepLeavesTheOldLiveServingUnchanged() throws Exception {
         String before = liveDatabaseVersion();
-        for (String step : List.of("prepare-code", "maintenance-on", "snapshot-live", "swap-code", "start-database",
-                "start-web", "upgrade", "apply-settings", "health-check", "switch", "after-switch")) {
+        for (String step : List.of("prepare-code", "maintenance-on", "snapshot-live", "swap-code", "start-database", "database-ready",
+                "start-web", "attach-proxy", "upgrade", "apply-settings", "health-check", "switch", "after-switch")) {
             System.setProperty("moodlectl.fault.failAt", "promote:" + step);
             TestHost.Result r;
             try {
