@@ -108,6 +108,9 @@ public final class PromoteService {
             op.onRevert("record " + env.id() + " as failed (kept for inspection)", () -> {
                 if (Files.isDirectory(factory.volumePath(env))) {
                     store.save(store.get(site).with(env.withRole(Role.FAILED, null)));
+                } else {
+                    // nothing was copied yet: nothing to inspect, so what was made for it (its network) goes
+                    new EnvironmentRemoval(host, target).remove(env);
                 }
             });
 
