@@ -266,6 +266,7 @@ public final class EnvironmentFactory {
                     }
                     rt.create(engine.containerSpec(name, images.database(), dataDir)
                             .network(env.network(spec.name()), "db")
+                            .ipv4Address(dbAddress(env))
                             .labels(labels(env, "db"))
                             .build());
                     startOrClean(name, ctx::output, Duration.ofSeconds(10), () -> true);
@@ -289,12 +290,26 @@ public final class EnvironmentFactory {
                 }));
     }
 
+    /**
+     * The database's fixed address on the environment's network (.250 of its subnet). A restarted database container
+     * would otherwise come back on another address while web and cron still reach for the old one (a connect to an
+     * address nobody has hangs): web and cron get it as "db" in /etc/hosts, ahead of DNS.
+     */
+    public String dbAddress(Environment env) {
+        String subnet = host.runtime().networkSubnet(env.network(spec.name())).orElseThrow(() -> new MoodlectlException(
+                ExitCode.FAILED, "network " + env.network(spec.name()) + " has no IPv4 subnet",
+                "remove the network (podman network rm " + env.network(spec.name()) + ") and try again"));
+        String base = subnet.substring(0, subnet.indexOf('/'));
+        return base.substring(0, base.lastIndexOf('.')) + ".250";
+    }
+
     private ContainerSpec.Builder webSpec(String name, Environment env, SiteImages images, String kind) {
         Path volume = volumePath(env);
         ContainerSpec.Builder b = ContainerSpec.builder(name, images.web())
                 .mount(volume.resolve("code").toString(), EnvironmentPaths.CODE)
                 .mount(volume.resolve("moodledata").toString(), EnvironmentPaths.DATAROOT)
                 .network(env.network(spec.name()))
+                .extraHost("db", dbAddress(env))
                 .labels(labels(env, kind))
                 .env("MOODLE_DOCROOT", Files.isRegularFile(volume.resolve("code/public/index.php"))
                         ? EnvironmentPaths.CODE + "/public" : EnvironmentPaths.CODE)
