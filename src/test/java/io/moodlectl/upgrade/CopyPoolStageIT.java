@@ -42,7 +42,16 @@ class CopyPoolStageIT {
             assertThat(shown).contains("snapshot-live");
             String notebook = run(state, "ops", "export", opId, "--format", "md")[1];
             assertThat(notebook).contains("stopping the database cleanly");
-            assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
+            // without atomic snapshots live's database was stopped for the copy: live comes back once it answers again
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            int status = -1;
+            while (status != 200 && System.nanoTime() < deadline) {
+                status = HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status();
+                if (status != 200) {
+                    Thread.sleep(1000);
+                }
+            }
+            assertThat(status).as("live serves again after the quiesced copy").isEqualTo(200);
         } finally {
             run(state, "site", "destroy", site, "--yes");
         }
