@@ -175,8 +175,9 @@ class DockerRuntimeIT {
         run(sleeper("web").network(net, "web").build());
         assertThat(runtime.inspect(P + "db").orElseThrow().addresses()).containsEntry(net, "10.213.47.10");
 
-        ExecResult lookup = runtime.exec(P + "web", List.of("nslookup", "db"), null, null);
-        assertThat(lookup.output()).as(lookup.output()).contains("10.213.47.10");
+        // aardvark-dns takes in new names asynchronously (and answers slowly on a loaded host): ask until it knows
+        Readiness.await("db in DNS", Duration.ofSeconds(30), Duration.ofMillis(500), () ->
+                runtime.exec(P + "web", List.of("nslookup", "db"), null, null).output().contains("10.213.47.10"));
         Readiness.await("httpd on db", Duration.ofSeconds(10), Duration.ofMillis(200), () ->
                 runtime.exec(P + "web", List.of("wget", "-q", "-O", "-", "http://db:8080/index.html"), null, null)
                         .output().contains("hello from busybox"));
@@ -184,9 +185,9 @@ class DockerRuntimeIT {
         // another container joins later under an extra alias
         run(sleeper("late").build());
         runtime.connectNetwork(net, P + "late", List.of("later"));
-        ExecResult lookup2 = runtime.exec(P + "web", List.of("nslookup", "later"), null, null);
-        assertThat(lookup2.output()).as(lookup2.output())
-                .contains(runtime.inspect(P + "late").orElseThrow().addresses().get(net));
+        String lateAddress = runtime.inspect(P + "late").orElseThrow().addresses().get(net);
+        Readiness.await("later in DNS", Duration.ofSeconds(30), Duration.ofMillis(500), () ->
+                runtime.exec(P + "web", List.of("nslookup", "later"), null, null).output().contains(lateAddress));
         assertThat(runtime.inspect(P + "late").orElseThrow().addresses()).containsKey(net);
         runtime.disconnectNetwork(net, P + "late");
         assertThat(runtime.inspect(P + "late").orElseThrow().addresses()).doesNotContainKey(net);
