@@ -3,6 +3,7 @@ package io.moodlectl.database;
 import io.moodlectl.error.ExitCode;
 import io.moodlectl.error.MoodlectlException;
 import io.moodlectl.runtime.ContainerRuntime;
+import io.moodlectl.runtime.ContainerSpec;
 import io.moodlectl.runtime.ContainerState;
 
 import java.io.IOException;
@@ -25,6 +26,19 @@ public record TransferFolder(Path hostPath) {
     public static final String LABEL = "moodlectl.db.transfer";
 
     /** The transfer folder belonging to a data directory, created (mode 0700) if missing. */
+    /**
+     * A database server's container: its data directory mounted at {@code dataPath}, this transfer folder beside it
+     * (its host path kept in a label), and the engine's name as a label. Shared by every engine.
+     */
+    public static ContainerSpec.Builder serverSpec(String name, String image, Path dataDir, String dataPath, String engine) {
+        TransferFolder transfer = forDataDir(dataDir);
+        return ContainerSpec.builder(name, image)
+                .mount(dataDir.toAbsolutePath().toString(), dataPath)
+                .mount(transfer.hostPath().toString(), CONTAINER_PATH)
+                .label(LABEL, transfer.hostPath().toString())
+                .label("moodlectl.db.engine", engine);
+    }
+
     public static TransferFolder forDataDir(Path dataDir) {
         Path abs = dataDir.toAbsolutePath().normalize();
         Path host = abs.resolveSibling(abs.getFileName() + "-transfer");

@@ -47,12 +47,7 @@ public final class MariaDbEngine implements DatabaseEngine {
 
     @Override
     public ContainerSpec.Builder containerSpec(String name, String image, Path dataDir) {
-        TransferFolder transfer = TransferFolder.forDataDir(dataDir);
-        return ContainerSpec.builder(name, image)
-                .mount(dataDir.toAbsolutePath().toString(), DATA_PATH)
-                .mount(transfer.hostPath().toString(), TransferFolder.CONTAINER_PATH)
-                .label(TransferFolder.LABEL, transfer.hostPath().toString())
-                .label("moodlectl.db.engine", NAME);
+        return TransferFolder.serverSpec(name, image, dataDir, DATA_PATH, NAME);
     }
 
     @Override
