@@ -65,6 +65,12 @@ if [ ${#missing[@]} -eq 0 ]; then
 else
   say "installing ${#missing[@]} missing packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  if printf '%s\n' "${missing[@]}" | grep -qx openssh-server; then
+    # Only the sshd binary is wanted (tests start their own on loopback): a newly installed server must not start
+    # listening on port 22 by itself. Debian's sshd honours this file; delete it to run the system sshd.
+    mkdir -p /etc/ssh && touch /etc/ssh/sshd_not_to_be_run
+    say "openssh-server is new here: /etc/ssh/sshd_not_to_be_run keeps the system sshd from starting"
+  fi
   apt-get update -q >&2 || fail "apt-get update failed" "check the machine's Debian mirror (/etc/apt/sources.list*) and network"
   apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
     || fail "apt-get install failed for: ${missing[*]}" "run it by hand to see which package is unavailable on this release"
