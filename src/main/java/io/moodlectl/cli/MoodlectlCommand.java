@@ -52,7 +52,20 @@ public final class MoodlectlCommand implements Runnable {
         cl.setExitCodeExceptionMapper(ErrorRenderer::exitCode);
         cl.setExecutionExceptionHandler(new ErrorRenderer());
         cl.setParameterExceptionHandler(new UsageErrorRenderer());
+        addHelpOption(cl);
         return cl;
+    }
+
+    /** {@code -h/--help} on every verb (`moodlectl site destroy --help`), as on the root. */
+    private static void addHelpOption(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec s = sub.getCommandSpec();
+            if (s.findOption("--help") == null && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                s.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOption(sub);
+        }
     }
 
     /** Reads the version from the jar's manifest. */

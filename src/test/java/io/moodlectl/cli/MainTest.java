@@ -30,6 +30,16 @@ class MainTest {
     }
 
     @Test
+    void everyVerbHasItsOwnHelp() {
+        assertThat(run("site", "destroy", "--help")).isZero();
+        assertThat(out).contains("Usage: moodlectl site destroy");
+        assertThat(run("site", "-h")).isZero();
+        assertThat(out).contains("create");
+        assertThat(run("promote", "--help")).isZero();
+        assertThat(out).contains("--watch");
+    }
+
+    @Test
     void versionIsPrinted() {
         assertThat(run("--version")).isZero();
         assertThat(out).startsWith("moodlectl ");
