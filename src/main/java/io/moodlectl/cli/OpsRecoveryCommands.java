@@ -11,39 +11,41 @@ final class OpsRecoveryCommands {
     private OpsRecoveryCommands() {
     }
 
-    private static void print(Console console, Recovery.Outcome o) {
-        console.result(o, out -> {
-            o.actions().forEach(a -> out.println("  " + a));
-            out.println(o.interrupted() + " (" + o.kind() + " " + o.site() + ") closed as " + o.closedAs() + " by " + o.operation()
-                    + (o.followUp() == null ? "" : "; re-run as " + o.followUp()));
-        });
-    }
-
-    @Command(name = "resume", description = "Finish an interrupted create, stage or promote (a promote past its switch finishes its "
-            + "tail; anything else is reverted and run again from the start).")
-    static final class Resume extends Verb {
+    /** resume and abort: the same argument and output, a different recovery. */
+    private abstract static class RecoverVerb extends Verb {
         @Parameters(paramLabel = "ID", description = "Operation id (or a unique prefix).")
         String id;
+
+        abstract Recovery.Outcome recover(Recovery recovery, String operation);
 
         @Override
         protected void execute() {
             try (Host host = openHost()) {
-                print(console(), new Recovery(host).resume(id));
+                Recovery.Outcome o = recover(new Recovery(host), id);
+                console().result(o, out -> {
+                    o.actions().forEach(a -> out.println("  " + a));
+                    out.println(o.interrupted() + " (" + o.kind() + " " + o.site() + ") closed as " + o.closedAs() + " by "
+                            + o.operation() + (o.followUp() == null ? "" : "; re-run as " + o.followUp()));
+                });
             }
+        }
+    }
+
+    @Command(name = "resume", description = "Finish an interrupted create, stage or promote (a promote past its switch finishes its "
+            + "tail; anything else is reverted and run again from the start).")
+    static final class Resume extends RecoverVerb {
+        @Override
+        Recovery.Outcome recover(Recovery recovery, String operation) {
+            return recovery.resume(operation);
         }
     }
 
     @Command(name = "abort", description = "Revert an interrupted create, stage or promote: the site is as before it "
             + "(a promote past its switch goes back to the old live; the new side is kept as failed).")
-    static final class Abort extends Verb {
-        @Parameters(paramLabel = "ID", description = "Operation id (or a unique prefix).")
-        String id;
-
+    static final class Abort extends RecoverVerb {
         @Override
-        protected void execute() {
-            try (Host host = openHost()) {
-                print(console(), new Recovery(host).abort(id));
-            }
+        Recovery.Outcome recover(Recovery recovery, String operation) {
+            return recovery.abort(operation);
         }
     }
 
