@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SIGKILL at every step boundary of `promote` (v4.4.0 → v4.5.0 of the fixture, rehearsed once): after each kill the
- * guardian makes the site serve, then `ops abort` (every boundary but one) or `ops resume` (before the tail: finish it)
- * leaves it serving, the journal consistent, no orphan, the marker setting
+ * guardian makes the site serve, then `ops abort` (killed before each step) or `ops resume` (killed after the last step:
+ * the tail is finished) leaves it serving, the journal consistent, no orphan, the marker setting
  * kept. Two operations at once on the site: the second is refused, naming the first. The full matrix (every boundary
  * before and after, each with abort and with resume; stage and create too) is {@link CrashMatrixIT}.
  */
@@ -148,14 +148,14 @@ class PromoteCrashIT {
             if (!only.isEmpty() && !only.contains(step)) {
                 continue;
             }
-            // resume before the tail (finish it); abort everywhere else (resume's revert + re-run: CrashMatrixIT)
-            String action = step.equals("after-switch") ? "resume" : "abort";
+            String action = "abort"; // an abort leaves the site promotable again: no re-staging between trials
             CrashTrials.Boundary b = new CrashTrials.Boundary("promote", step, "before");
             tests.add(DynamicTest.dynamicTest(b + " then " + action, () -> trial(b, action)));
         }
         CrashTrials.Boundary last = new CrashTrials.Boundary("promote", "after-switch", "after");
         if (only.isEmpty() || only.contains("after-switch")) {
-            tests.add(DynamicTest.dynamicTest(last + " then abort", () -> trial(last, "abort")));
+            // last, so no rollback and re-staging follows it; resume's revert + re-run: CrashMatrixIT
+            tests.add(DynamicTest.dynamicTest(last + " then resume", () -> trial(last, "resume")));
         }
         return tests.stream();
     }
