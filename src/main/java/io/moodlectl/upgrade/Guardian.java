@@ -23,12 +23,18 @@ import java.util.Optional;
 public final class Guardian {
     /** How often the journal is read while the operation runs. */
     private static final Duration POLL = Duration.ofMillis(250);
+    /** {@code MOODLECTL_GUARDIAN=off}: start none (where no detached process is wanted; `host up` still recovers). */
+    static final String OFF_ENV = "MOODLECTL_GUARDIAN";
 
     private Guardian() {
     }
 
     /** Starts the guardian of {@code op} (its pid is recorded as a fact); an operation goes on without one if it can't. */
     static void spawn(Host host, Operation op) {
+        if ("off".equals(System.getenv(OFF_ENV))) {
+            op.fact(Recovery.GUARDIAN, "off (" + OFF_ENV + "=off): after a crash, `moodlectl ops abort|resume " + op.id() + "` or `host up`");
+            return;
+        }
         try {
             Path logs = Files.createDirectories(host.state().root().resolve("logs"));
             Path log = logs.resolve("guard-" + op.id() + ".log");

@@ -57,7 +57,12 @@ final class CrashTrials {
 
     /** Runs moodlectl ARGS in a child JVM with the kill switch set; the child must die by SIGKILL (exit 137). */
     Killed runKilled(String site, Boundary b, String... args) throws Exception {
-        Process p = startChild(b, args);
+        return runKilled(site, b, java.util.Map.of(), args);
+    }
+
+    /** As {@link #runKilled(String, Boundary, String...)} with more environment variables for the child. */
+    Killed runKilled(String site, Boundary b, java.util.Map<String, String> env, String... args) throws Exception {
+        Process p = startChild(b, env, args);
         boolean done = p.waitFor(6, TimeUnit.MINUTES);
         if (!done) {
             p.destroyForcibly();
@@ -75,6 +80,10 @@ final class CrashTrials {
 
     /** Starts moodlectl ARGS in a child JVM (the kill switch set if {@code b} is not null); output goes to files. */
     Process startChild(Boundary b, String... args) throws IOException {
+        return startChild(b, java.util.Map.of(), args);
+    }
+
+    private Process startChild(Boundary b, java.util.Map<String, String> env, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> argv = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", "target/classes:target/lib/*",
                 "io.moodlectl.cli.Main", "--state-dir", t.stateDir().toString()));
@@ -84,6 +93,7 @@ final class CrashTrials {
         if (b != null) {
             pb.environment().put("MOODLECTL_FAULT_KILL_AT", b.spec());
         }
+        pb.environment().putAll(env);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }

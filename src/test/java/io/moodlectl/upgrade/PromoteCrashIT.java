@@ -2,6 +2,7 @@ package io.moodlectl.upgrade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.moodlectl.host.Host;
+import io.moodlectl.runtime.ContainerState;
 import io.moodlectl.site.SiteStore;
 import io.moodlectl.testing.TestHost;
 import io.moodlectl.workflow.OperationRecord;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -138,8 +140,29 @@ class PromoteCrashIT {
         assertThat(finished.err()).contains("only an interrupted operation can be resumed");
     }
 
-    @TestFactory
+    @Test
     @Order(4)
+    void killedInTheWindowThenAMachineRestartThenHostUpServesTheOldLive() throws Exception {
+        ensurePromotable();
+        CrashTrials.Boundary b = new CrashTrials.Boundary("promote", "upgrade", "before");
+        CrashTrials.Killed k = c.runKilled(site, b, Map.of(Guardian.OFF_ENV, "off"), "promote", site, "--watch", "0");
+        // the kill left the maintenance page on; then the "machine restarts": every container of the site stops
+        JsonNode status = CrashTrials.JSON.readTree(t.run("--json", "site", "status", site).out());
+        assertThat(status.get("proxy").get("maintenance").asBoolean()).as("maintenance page left on by the kill").isTrue();
+        for (ContainerState cs : t.containers(site)) {
+            TestHost.exec(List.of("podman", "stop", "-t", "2", cs.name()));
+        }
+        TestHost.exec(List.of("podman", "stop", "-t", "2", site + "-proxy"));
+        TestHost.Result up = t.run("host", "up");
+        assertThat(up.exitCode()).as(up.err()).isZero();
+        assertThat(up.out()).contains("interrupted " + k.operation());
+        c.assertServes(site, port, "after host up");
+        assertThat(c.liveRelease(site)).startsWith("4.4");
+        check(b, k.operation(), "abort");
+    }
+
+    @TestFactory
+    @Order(5)
     Stream<DynamicTest> sigkillAtEveryBoundaryOfPromote() {
         List<DynamicTest> tests = new ArrayList<>();
         // -Dcrash.steps=a,b runs only those boundaries (while debugging)
