@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 @Command(name = "host", description = "Set up this host: the pool, the container API, the state directory.",
@@ -87,7 +88,11 @@ final class HostCommand {
         @Override
         protected void execute() {
             try (Host host = openHost()) {
-                var result = new HostService(host).up(site -> new SiteService(host).startRecorded(site));
+                var result = new HostService(host).up(site -> {
+                    List<String> actions = new java.util.ArrayList<>(new SiteService(host).startRecorded(site));
+                    actions.addAll(new io.moodlectl.upgrade.Recovery(host).restoreAfterReboot(site));
+                    return actions;
+                });
                 console().result(result, out -> result.actions().forEach(out::println));
             }
         }

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "ops", description = "Operations journal: list, show, export as a Jupyter notebook or Markdown.",
-        subcommands = {OpsCommand.ListOps.class, OpsCommand.Show.class, OpsCommand.Export.class, OpsCommand.Abandon.class})
+        subcommands = {OpsCommand.ListOps.class, OpsCommand.Show.class, OpsCommand.Export.class, OpsCommand.Abandon.class,
+                OpsRecoveryCommands.Resume.class, OpsRecoveryCommands.Abort.class, OpsRecoveryCommands.Guard.class})
 final class OpsCommand {
 
     static OperationRecord find(Host host, String id) {

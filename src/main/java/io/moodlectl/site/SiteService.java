@@ -53,10 +53,21 @@ public final class SiteService {
     }
 
     public CreateResult create(Path siteFile) {
+        SiteSpec spec = SiteFile.read(siteFile);
+        try (SiteLock lock = SiteLock.acquire(host, spec.name())) {
+            return createLocked(siteFile);
+        }
+    }
+
+    /** Fact of a create operation: the site file it was given (what `ops resume` builds from). */
+    public static final String SITE_FILE_FACT = "recovery.siteFile";
+
+    /** The creation itself, with the site's lock held (also run by `ops resume`). */
+    public CreateResult createLocked(Path siteFile) {
         Instant start = Instant.now();
         SiteSpec spec = SiteFile.read(siteFile);
         String name = spec.name();
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), name)) {
+        {
             if (store.exists(name) || !host.runtime().list(Map.of("moodlectl.site", name)).isEmpty()) {
                 throw MoodlectlException.conflict("a site called " + name + " exists",
                         "choose another name, or remove it first: moodlectl site destroy " + name + " --yes");
@@ -73,6 +84,7 @@ public final class SiteService {
                     release.commit(), release.version().release(), Instant.now(), Instant.now());
             EnvironmentFactory factory = new EnvironmentFactory(host, spec);
             try (Operation op = host.operations().begin("create", name, "Create site " + name + " with Moodle " + release.describe())) {
+                op.fact(SITE_FILE_FACT, siteFile.toAbsolutePath().normalize().toString());
                 op.run(Step.named("secrets").describe("Generate the database and admin passwords (stored 0600)")
                         .action(ctx -> {
                             host.secrets().getOrCreate(name + "/db");
@@ -336,7 +348,7 @@ public final class SiteService {
     }
 
     public DestroyResult destroy(String name) {
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), name)) {
+        try (SiteLock lock = SiteLock.acquire(host, name)) {
             boolean known = store.exists(name);
             List<ContainerState> containers = host.runtime().list(Map.of("moodlectl.site", name));
             if (!known && containers.isEmpty()) {
@@ -344,6 +356,20 @@ public final class SiteService {
             }
             List<String> removed = new ArrayList<>();
             try (Operation op = host.operations().begin("destroy", name, "Destroy site " + name)) {
+                removeEverything(op, name, removed);
+                op.succeed();
+                return new DestroyResult(name, removed, op.id());
+            }
+        }
+    }
+
+    /**
+     * As steps of {@code op}: the site's proxy, containers, networks, volumes and snapshots, state and secrets (the
+     * journal stays); what went is added to {@code removed}. Also how `ops abort` undoes an interrupted create.
+     */
+    public void removeEverything(Operation op, String name, List<String> removed) {
+        {
+            {
                 op.run(Step.named("remove-proxy").describe("Remove the front proxy").action(ctx -> {
                     host.proxy().remove(name);
                     removed.add("proxy " + name + "-proxy");
@@ -377,8 +403,6 @@ public final class SiteService {
                     EnvironmentFactory.deleteTree(store.dir(name));
                     return null;
                 }));
-                op.succeed();
-                return new DestroyResult(name, removed, op.id());
             }
         }
     }

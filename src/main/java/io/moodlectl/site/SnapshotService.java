@@ -44,7 +44,7 @@ public final class SnapshotService {
         if (storage.find(volume).isPresent()) {
             throw MoodlectlException.conflict("snapshot " + snap + " of " + site + " exists", "choose another name");
         }
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site);
+        try (SiteLock lock = SiteLock.acquire(host, site);
              Operation op = host.operations().begin("snapshot", site, "Snapshot " + live.id() + " of " + site + " as " + snap)) {
             EnvironmentFactory factory = new EnvironmentFactory(host, spec);
             Volume v = op.run(Step.named("snapshot").describe("Read-only snapshot of " + live.volume(site) + " as " + volume)
@@ -101,7 +101,7 @@ public final class SnapshotService {
             throw MoodlectlException.notFound("site " + site + " has no snapshot " + name,
                     "list them: moodlectl snapshot list " + site);
         }
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site);
+        try (SiteLock lock = SiteLock.acquire(host, site);
              Operation op = host.operations().begin("snapshot-delete", site, "Delete snapshot " + name + " of " + site)) {
             op.run(Step.named("delete-snapshot").describe("Delete " + volume)
                     .action(ctx -> {

@@ -44,7 +44,7 @@ public final class PromoteService {
 
     public PromotionReport promote(String site, Duration watch) {
         PromotionReport report;
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+        try (SiteLock lock = SiteLock.acquire(host, site)) {
             report = promoteLocked(site);
         }
         if (watch.isZero()) {
@@ -56,7 +56,8 @@ public final class PromoteService {
                 report.forecastSeconds(), w);
     }
 
-    private PromotionReport promoteLocked(String site) {
+    /** The promotion itself, with the site's lock held (also run by `ops resume`). */
+    PromotionReport promoteLocked(String site) {
         new TidyService(host).tidyLocked(site, false);
         SiteState state = store.get(site);
         Rehearsal rehearsal = StageService.lastRehearsal(store, site)
@@ -92,6 +93,12 @@ public final class PromoteService {
 
         try (Operation op = host.operations().begin("promote", site, "Promote " + site + " from " + live.release()
                 + " (" + live.id() + ") to " + release.describe() + " (" + env.id() + ")")) {
+            // what `ops abort/resume`, the guardian and `host up` need if this process dies (its undos die with it)
+            op.fact(Recovery.LIVE, live.id());
+            op.fact(Recovery.LIVE_SLOT, liveSlot.id());
+            op.fact(Recovery.NEW, env.id());
+            op.fact(Recovery.NEW_SLOT, newSlot.id());
+            Guardian.spawn(host, op);
             Optional<Environment> staging = state.withRole(Role.STAGING);
             if (staging.isPresent()) {
                 op.run(Step.named("remove-staging").describe("Remove the rehearsal copy " + staging.get().id() + " (its job is done)")
@@ -170,6 +177,7 @@ public final class PromoteService {
                         }));
             });
             long logMark = new WritesSince(host, target).logMaxId(env);
+            op.fact(Recovery.LOG_MARK, Long.toString(logMark));
             double switchSeconds = timed(window, "switch", () -> op.run(Step.named("switch")
                     .describe("Switch the front proxy to " + env.id() + " (" + newSlot.id() + ") once it is UP; this ends the maintenance page")
                     .command("echo 'set server live/" + newSlot.id() + " weight 100; set server live/" + liveSlot.id() + " weight 0' | socat - admin.sock")
@@ -182,20 +190,7 @@ public final class PromoteService {
             // ---- after the window
             op.run(Step.named("after-switch").describe("Start cron on " + env.id() + "; keep " + live.id() + " as standby")
                     .action(ctx -> {
-                        factory.startCron(op, env, images);
-                        Files.deleteIfExists(liveMaintenance);
-                        EnvironmentFactory.deleteTree(factory.volumePath(env).resolve("code.prev"));
-                        EnvironmentFactory.deleteTree(liveFactory.volumePath(live).resolve("code.next"));
-                        SiteState s = store.get(site).with(env).with(live.withRole(Role.STANDBY, liveSlot))
-                                .withSwitch(new SiteState.SwitchMark(Instant.now(), live.id(), env.id(), logMark));
-                        store.save(s);
-                        if (rehearsal.siteFileChanged()) {
-                            Path dir = store.dir(site);
-                            Files.move(dir.resolve("staged-site.yaml"), dir.resolve("site.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        } else if (!target.moodle().ref().equals(current.moodle().ref())) {
-                            rewriteRef(store.dir(site).resolve("site.yaml"), current.moodle().ref(), target.moodle().ref());
-                        }
-                        Files.deleteIfExists(store.dir(site).resolve("rehearsal.json"));
+                        afterSwitch(op, new Switched(site, rehearsal, current, target, live, liveSlot, env, logMark, images));
                         return null;
                     }));
             op.fact("downtime window", String.format("%.1f s", windowSeconds));
@@ -205,6 +200,40 @@ public final class PromoteService {
             return new PromotionReport(site, op.id(), live.id(), env.id(), release.describe(), windowSeconds, upgrade,
                     switchSeconds, window, rehearsal.forecastSeconds(), null);
         }
+    }
+
+    /** What the end of a promotion needs once the proxy has switched (also rebuilt from the journal by `ops resume`). */
+    record Switched(String site, Rehearsal rehearsal, SiteSpec current, SiteSpec target, Environment live, Slot liveSlot,
+                    Environment env, long logMark, SiteImages images) {
+    }
+
+    /**
+     * After the switch: cron on the new side, live's maintenance file and the code folders the window left removed,
+     * the old live recorded as standby, the site file following the promoted release. Safe to run again.
+     */
+    void afterSwitch(Operation op, Switched s) throws java.io.IOException {
+        EnvironmentFactory factory = new UpgradeSteps(host, s.target()).factory();
+        EnvironmentFactory liveFactory = new EnvironmentFactory(host, s.current());
+        String cron = s.env().cronContainer(s.site());
+        if (host.runtime().inspect(cron).isPresent()) {
+            host.runtime().remove(cron); // an earlier, interrupted run made it
+        }
+        factory.startCron(op, s.env(), s.images());
+        Files.deleteIfExists(liveFactory.volumePath(s.live()).resolve("moodledata/climaintenance.html"));
+        EnvironmentFactory.deleteTree(factory.volumePath(s.env()).resolve("code.prev"));
+        EnvironmentFactory.deleteTree(liveFactory.volumePath(s.live()).resolve("code.next"));
+        SiteState state = store.get(s.site()).with(s.env()).with(s.live().withRole(Role.STANDBY, s.liveSlot()))
+                .withSwitch(new SiteState.SwitchMark(Instant.now(), s.live().id(), s.env().id(), s.logMark()));
+        store.save(state);
+        Path dir = store.dir(s.site());
+        if (s.rehearsal().siteFileChanged()) {
+            if (Files.isRegularFile(dir.resolve("staged-site.yaml"))) {
+                Files.move(dir.resolve("staged-site.yaml"), dir.resolve("site.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } else if (!s.target().moodle().ref().equals(s.current().moodle().ref())) {
+            rewriteRef(dir.resolve("site.yaml"), s.current().moodle().ref(), s.target().moodle().ref());
+        }
+        Files.deleteIfExists(dir.resolve("rehearsal.json"));
     }
 
     /**

@@ -34,7 +34,7 @@ public final class RestoreService {
     }
 
     public PromotionReport restore(String site, String snapshot) {
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+        try (SiteLock lock = SiteLock.acquire(host, site)) {
             SiteState state = store.get(site);
             SiteSpec spec = store.spec(site);
             StorageDriver storage = host.storage();

@@ -39,7 +39,7 @@ public final class RollbackService {
     }
 
     public RollbackResult rollback(String site, boolean force) {
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+        try (SiteLock lock = SiteLock.acquire(host, site)) {
             return rollbackLocked(site, force, false, "manual rollback");
         }
     }

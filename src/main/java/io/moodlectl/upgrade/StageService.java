@@ -46,7 +46,14 @@ public final class StageService {
     }
 
     public Rehearsal stage(String site, UpgradeTarget target) {
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+        try (SiteLock lock = SiteLock.acquire(host, site)) {
+            return stageLocked(site, target);
+        }
+    }
+
+    /** The rehearsal itself, with the site's lock held (also run by `ops resume`). */
+    Rehearsal stageLocked(String site, UpgradeTarget target) {
+        {
             new TidyService(host).tidyLocked(site, false);
             SiteState state = store.get(site);
             SiteSpec current = store.spec(site);
@@ -64,6 +71,14 @@ public final class StageService {
             Map<String, Double> timings = new LinkedHashMap<>();
             try (Operation op = host.operations().begin("stage", site, "Rehearse the upgrade of " + site + " from "
                     + live.release() + " to " + checked.release().describe())) {
+                // what `ops abort/resume` need if this process dies
+                op.fact(Recovery.NEW, env.id());
+                if (target.siteFile() != null) {
+                    op.fact(Recovery.SITE_FILE, target.siteFile().toAbsolutePath().normalize().toString());
+                }
+                if (target.ref() != null) {
+                    op.fact(Recovery.REF, target.ref());
+                }
                 Optional<Environment> old = state.withRole(Role.STAGING);
                 if (old.isPresent()) {
                     op.run(Step.named("remove-old-staging").describe("Remove the previous staging copy " + old.get().id())

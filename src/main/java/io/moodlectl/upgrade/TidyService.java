@@ -33,7 +33,7 @@ public final class TidyService {
     }
 
     public TidyResult tidy(String site, boolean force) {
-        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+        try (SiteLock lock = SiteLock.acquire(host, site)) {
             return tidyLocked(site, force);
         }
     }

@@ -42,7 +42,7 @@ public final class Watch {
                 last = r.status() < 0 ? "no answer (" + r.body() + ")" : "HTTP " + r.status();
                 if (inARow >= FAILURES_TO_ROLL_BACK) {
                     String reason = "the new side failed " + inARow + " health checks in a row during the watch (" + last + ")";
-                    try (SiteLock lock = SiteLock.acquire(host.state().locks(), site)) {
+                    try (SiteLock lock = SiteLock.acquire(host, site)) {
                         new RollbackService(host).rollbackLocked(site, true, true, reason);
                     }
                     return new PromotionReport.WatchResult((System.nanoTime() - start) / 1e9, probes, failures, true, reason);

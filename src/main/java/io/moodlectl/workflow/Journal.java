@@ -238,30 +238,48 @@ public final class Journal implements AutoCloseable {
      * running or already finished.
      */
     public synchronized OperationRecord abandon(String id, String reason) {
+        OperationRecord op = requireInterrupted(id, "abandoned");
+        return close(op.id(), OperationStatus.FAILED, "interrupted" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+    }
+
+    /**
+     * The operation with this id (or unique prefix) if it is INTERRUPTED: NOT_FOUND if there is none, CONFLICT (with the
+     * pid of a live one) otherwise. {@code verb} says what was asked ("resumed", "aborted").
+     */
+    public synchronized OperationRecord requireInterrupted(String id, String verb) {
         OperationRecord op = operation(id).orElseThrow(() -> MoodlectlException.notFound(
                 "no operation " + id + " in the journal", "list them with `moodlectl ops list`"));
         if (op.status() != OperationStatus.INTERRUPTED) {
             throw MoodlectlException.conflict("operation " + op.id() + " is " + op.status()
-                    + (op.status() == OperationStatus.RUNNING ? " (process " + op.pid() + ")" : "")
-                    + ": only an interrupted operation can be abandoned", op.status() == OperationStatus.RUNNING
-                    ? "wait for it to end, or stop process " + op.pid() + " first" : null);
+                    + (op.status() == OperationStatus.RUNNING ? " (process " + op.pid() + " is running it)" : "")
+                    + ": only an interrupted operation can be " + verb, op.status() == OperationStatus.RUNNING
+                    ? "wait for it to end, or stop process " + op.pid() + " first" : "see `moodlectl ops show " + op.id() + "`");
         }
+        return op;
+    }
+
+    /**
+     * Closes the record of an operation whose process died (its steps still marked RUNNING become FAILED) with
+     * {@code status} (FAILED, ABORTED, RESUMED) and {@code note} as its error/explanation. Only a RUNNING record is
+     * changed: the caller checks (under the site's lock) that its process is gone.
+     */
+    public synchronized OperationRecord close(String id, OperationStatus status, String note) {
         long now = Instant.now().toEpochMilli();
-        String error = "interrupted" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        String error = note;
         try {
             db.setAutoCommit(false);
             try (PreparedStatement ops = db.prepareStatement(
-                    "UPDATE operations SET status = 'FAILED', ended = ?, error = ? WHERE id = ? AND status = 'RUNNING'");
+                    "UPDATE operations SET status = '" + status.name() + "', ended = ?, error = ? WHERE id = ? AND status = 'RUNNING'");
                  PreparedStatement steps = db.prepareStatement("""
                          UPDATE steps SET status = 'FAILED', ended = ?,
                            output = output || '(interrupted: the process ended while this step ran)' || char(10)
                          WHERE operation_id = ? AND status = 'RUNNING'""")) {
                 ops.setLong(1, now);
                 ops.setString(2, Redactor.redact(error));
-                ops.setString(3, op.id());
+                ops.setString(3, id);
                 ops.executeUpdate();
                 steps.setLong(1, now);
-                steps.setString(2, op.id());
+                steps.setString(2, id);
                 steps.executeUpdate();
                 db.commit();
             } catch (SQLException | RuntimeException e) {
@@ -273,7 +291,12 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException e) {
             throw writeError(e);
         }
-        return operation(op.id()).orElseThrow();
+        return operation(id).orElseThrow();
+    }
+
+    /** Records a fact of an operation (also of one whose process is gone: what recovery found or did). */
+    public void recordFact(String operationId, String key, String value) {
+        putFact(operationId, key, value);
     }
 
     private List<OperationRecord> readOperations(PreparedStatement ps) throws SQLException {
