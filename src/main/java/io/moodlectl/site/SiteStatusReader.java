@@ -53,7 +53,18 @@ final class SiteStatusReader {
         } catch (RuntimeException ignored) {
             // proxy missing: reported as null
         }
-        return new SiteStatus(spec.name(), spec.wwwroot(), spec.previewWwwroot(), spec.database(), envs, proxy, support, newer);
+        return new SiteStatus(spec.name(), spec.wwwroot(), spec.previewWwwroot(), spec.database(), envs, proxy, support, newer,
+                lastOperation());
+    }
+
+    private SiteStatus.LastOperation lastOperation() {
+        return host.journal().operations(spec.name(), 1).stream().findFirst().map(o -> {
+            var records = host.records();
+            Path nb = records.notebook(o.id());
+            Path md = records.markdown(o.id());
+            return new SiteStatus.LastOperation(o.id(), o.kind(), o.status().name(), String.valueOf(o.started()),
+                    Files.isRegularFile(nb) ? nb.toString() : null, Files.isRegularFile(md) ? md.toString() : null);
+        }).orElse(null);
     }
 
     private SiteStatus.EnvironmentStatus environment(Environment e, List<ContainerState> containers) {
