@@ -60,6 +60,14 @@ final class SiteStatusReader {
     private SiteStatus.LastOperation lastOperation() {
         return host.journal().operations(spec.name(), 1).stream().findFirst().map(o -> {
             var records = host.records();
+            if (o.status() == io.moodlectl.workflow.OperationStatus.INTERRUPTED) {
+                // its process died after its last write: the record still says RUNNING
+                try {
+                    records.refresh(host.journal(), o.id());
+                } catch (RuntimeException ignored) {
+                    // the record is a convenience; status must still answer
+                }
+            }
             Path nb = records.notebook(o.id());
             Path md = records.markdown(o.id());
             return new SiteStatus.LastOperation(o.id(), o.kind(), o.status().name(), String.valueOf(o.started()),
