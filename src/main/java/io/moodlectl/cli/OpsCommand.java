@@ -2,6 +2,7 @@ package io.moodlectl.cli;
 
 import io.moodlectl.error.MoodlectlException;
 import io.moodlectl.host.Host;
+import io.moodlectl.record.OperationDiff;
 import io.moodlectl.record.OperationExport;
 import io.moodlectl.workflow.OperationRecord;
 import io.moodlectl.workflow.StepRecord;
@@ -18,7 +19,7 @@ import java.util.Map;
 
 @Command(name = "ops", description = "Operations journal: list, show, export as a Jupyter notebook or Markdown.",
         subcommands = {OpsCommand.ListOps.class, OpsCommand.Show.class, OpsCommand.Export.class, OpsCommand.Abandon.class,
-                OpsRecoveryCommands.Resume.class, OpsRecoveryCommands.Abort.class, OpsRecoveryCommands.Guard.class})
+                OpsRecoveryCommands.Resume.class, OpsRecoveryCommands.Abort.class, OpsRecoveryCommands.Guard.class, OpsCommand.Diff.class})
 final class OpsCommand {
 
     static OperationRecord find(Host host, String id) {
@@ -124,6 +125,56 @@ final class OpsCommand {
                 console().result(op, out -> out.println(op.id() + " closed as " + op.status()
                         + "; what it created is listed by `moodlectl ops show " + op.id() + "`"));
             }
+        }
+    }
+
+    @Command(name = "diff", description = "Compare two operations step by step (e.g. a stage against the promote): "
+            + "statuses, exit codes, durations and their ratio, commands that differ, steps only in one.")
+    static final class Diff extends Verb {
+        @Parameters(index = "0", paramLabel = "A", description = "Operation id (or a unique prefix), e.g. the rehearsal.")
+        String a;
+        @Parameters(index = "1", paramLabel = "B", description = "Operation id (or a unique prefix), e.g. the promotion.")
+        String b;
+
+        @Override
+        protected void execute() {
+            try (Host host = openHost()) {
+                OperationRecord opA = find(host, a);
+                OperationRecord opB = find(host, b);
+                OperationDiff d = OperationDiff.compare(opA, host.journal().steps(opA.id()), opB,
+                        host.journal().steps(opB.id()));
+                console().result(d, out -> print(out, d));
+            }
+        }
+
+        static void print(java.io.PrintWriter out, OperationDiff d) {
+            out.println("A: " + d.a().id() + "  " + d.a().kind() + "  " + d.a().status() + seconds(" ", d.a().seconds()));
+            out.println("B: " + d.b().id() + "  " + d.b().kind() + "  " + d.b().status() + seconds(" ", d.b().seconds()));
+            Table t = new Table("STEP", "A", "B", "A TOOK", "B TOOK", "B/A", "EXIT A/B", "COMMAND");
+            for (OperationDiff.Row r : d.steps()) {
+                t.row(r.name(), r.a() == null ? "(absent)" : r.a().status(), r.b() == null ? "(absent)" : r.b().status(),
+                        r.a() == null ? null : seconds("", r.a().seconds()), r.b() == null ? null : seconds("", r.b().seconds()),
+                        r.ratio() == null ? null : String.format(java.util.Locale.ROOT, "%.2f", r.ratio()),
+                        exit(r.a()) + "/" + exit(r.b()), r.in().equals("both") ? (r.commandDiffers() ? "differs" : "same") : "");
+            }
+            t.print(out);
+            out.println(d.matched() + " step(s) in both, " + d.onlyInA() + " only in A, " + d.onlyInB() + " only in B, "
+                    + d.commandsDiffer() + " with different commands");
+            for (OperationDiff.Row r : d.steps()) {
+                if (r.commandDiffers()) {
+                    out.println("\n" + r.name() + ":");
+                    out.println("  A $ " + String.valueOf(r.a().command()).replace("\n", "\n      "));
+                    out.println("  B $ " + String.valueOf(r.b().command()).replace("\n", "\n      "));
+                }
+            }
+        }
+
+        private static String seconds(String prefix, Double s) {
+            return s == null ? prefix + "(unfinished)" : prefix + String.format(java.util.Locale.ROOT, "%.1f s", s);
+        }
+
+        private static String exit(OperationDiff.Step s) {
+            return s == null || s.exitCode() == null ? "-" : s.exitCode().toString();
         }
     }
 }

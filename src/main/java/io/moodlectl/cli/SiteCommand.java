@@ -93,6 +93,12 @@ final class SiteCommand {
                     out.println("  " + e.id() + " add-on " + p.component() + " " + p.version() + (p.release() == null ? "" : " (" + p.release() + ")"));
                 }
             }
+            if (s.lastOperation() != null) {
+                var o = s.lastOperation();
+                out.println("last operation: " + o.id() + " (" + o.kind() + ", " + o.status() + ")"
+                        + (o.notebook() == null ? "; moodlectl ops show " + o.id() : "; record " + o.notebook()
+                        + (o.markdown() == null ? "" : " and " + o.markdown())));
+            }
         }
     }
 

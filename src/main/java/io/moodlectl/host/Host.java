@@ -1,6 +1,7 @@
 package io.moodlectl.host;
 
 import io.moodlectl.proxy.FrontProxy;
+import io.moodlectl.record.OperationRecords;
 import io.moodlectl.proxy.haproxy.HaproxyFrontProxy;
 import io.moodlectl.runtime.ContainerRuntime;
 import io.moodlectl.runtime.docker.DockerConnection;
@@ -41,8 +42,14 @@ public final class Host implements AutoCloseable {
         if (journal == null) {
             state.create();
             journal = Journal.open(state.journal());
+            records().attach(journal);
         }
         return journal;
+    }
+
+    /** Each operation's notebook and Markdown record under records/, rewritten as it runs. */
+    public OperationRecords records() {
+        return new OperationRecords(state.records());
     }
 
     public OperationRunner operations() {

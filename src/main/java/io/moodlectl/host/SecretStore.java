@@ -77,6 +77,14 @@ public final class SecretStore {
         return dir.resolve(name);
     }
 
+    /**
+     * How a shell-equivalent command (journal, notebook) names this secret without carrying it: {@code "$(cat FILE)"},
+     * read from its 0600 file when the command is run by hand.
+     */
+    public String shellReference(String name) {
+        return "\"$(cat " + io.moodlectl.shell.ShellCommand.quote(file(name).toString()) + ")\"";
+    }
+
     public static String generate(int length) {
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {

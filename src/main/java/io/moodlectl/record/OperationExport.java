@@ -36,7 +36,7 @@ public final class OperationExport {
     public static String toNotebook(OperationRecord op, List<StepRecord> steps) {
         ObjectNode nb = NODES.objectNode();
         ArrayNode cells = nb.putArray("cells");
-        cells.add(markdownCell("operation", header(op, true)));
+        cells.add(markdownCell("operation", header(op, steps, true)));
         int executionCount = 0;
         for (StepRecord s : steps) {
             String cellBase = String.format(Locale.ROOT, "step-%03d", s.seq());
@@ -57,6 +57,19 @@ public final class OperationExport {
                     mine.putNull("exitCode");
                 } else {
                     mine.put("exitCode", s.exitCode());
+                }
+                if (s.started() != null) {
+                    mine.put("started", s.started().toString());
+                }
+                if (s.ended() != null) {
+                    mine.put("ended", s.ended().toString());
+                    mine.put("seconds", s.took().toMillis() / 1000.0);
+                }
+                if (s.started() != null && s.ended() != null) {
+                    // Jupyter's own timing keys, so front-ends that show execution times show the step's
+                    ObjectNode execution = meta.putObject("execution");
+                    execution.put("iopub.execute_input", s.started().toString());
+                    execution.put("shell.execute_reply", s.ended().toString());
                 }
                 ArrayNode outputs = cell.putArray("outputs");
                 String output = r(s.output());
@@ -103,7 +116,7 @@ public final class OperationExport {
 
     /** The operation as a Markdown runbook: commands in {@code bash} blocks, their output in plain blocks. */
     public static String toMarkdown(OperationRecord op, List<StepRecord> steps) {
-        StringBuilder md = new StringBuilder(header(op, false));
+        StringBuilder md = new StringBuilder(header(op, steps, false));
         for (StepRecord s : steps) {
             md.append("\n\n").append(stepHeading(s));
             if (s.command() != null && !s.command().isBlank()) {
@@ -116,7 +129,7 @@ public final class OperationExport {
 
     // ---------------------------------------------------------------- pieces
 
-    private static String header(OperationRecord op, boolean notebook) {
+    private static String header(OperationRecord op, List<StepRecord> steps, boolean notebook) {
         StringBuilder md = new StringBuilder();
         md.append("# moodlectl ").append(r(op.kind()));
         if (op.site() != null) {
@@ -145,6 +158,16 @@ public final class OperationExport {
             row(md, r(f.getKey()), r(f.getValue()));
         }
         md.append('\n');
+        if (!steps.isEmpty()) {
+            md.append("| # | step | status | took | exit code |\n|---|---|---|---|---|\n");
+            for (StepRecord s : steps) {
+                md.append("| ").append(s.seq()).append(" | ").append(cell(r(s.name()))).append(" | ")
+                        .append(s.status().name()).append(" | ")
+                        .append(s.ended() == null ? "(did not finish)" : duration(s.took())).append(" | ")
+                        .append(s.exitCode() == null ? "" : s.exitCode()).append(" |\n");
+            }
+            md.append('\n');
+        }
         if (notebook) {
             md.append("Each step shows the shell-equivalent command moodlectl ran and the output it recorded. "
                     + "Running a cell runs that command again on this machine: read it before you run it.");

@@ -414,6 +414,15 @@ public final class EnvironmentFactory {
     }
 
     /** Runs an admin/cli script (or any command) in the web container as the web user, from the code root. */
+    /**
+     * The shell-equivalent of {@link #moodle}: {@code podman exec} into the environment's web container as the web user
+     * from the code root, followed by {@code shellWords} (already quoted), so a cell of the notebook re-runs it on the host.
+     */
+    public String moodleShellLine(Environment env, String shellWords) {
+        return "podman exec -u " + WEB_USER + " -w " + EnvironmentPaths.CODE + " " + env.webContainer(spec.name()) + " "
+                + shellWords;
+    }
+
     public ExecResult moodle(Environment env, List<String> argv, Consumer<String> output) {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "cd " + EnvironmentPaths.CODE + " && exec \"$@\"", "sh"));
         cmd.addAll(argv);

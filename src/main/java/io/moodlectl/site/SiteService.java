@@ -149,7 +149,10 @@ public final class SiteService {
                         spec.name(), null, null));
         op.run(Step.named("install-database")
                 .describe("Install Moodle's database (admin/cli/install_database.php as " + EnvironmentFactory.WEB_USER + ")")
-                .command(String.join(" ", io.moodlectl.moodle.MoodleCli.redacted(argv).stream().map(ShellCommand::quote).toList()))
+                .command(factory.moodleShellLine(env, String.join(" ", argv.stream()
+                        .map(a -> a.startsWith("--adminpass=")
+                                ? "--adminpass=" + factory.host().secrets().shellReference(spec.name() + "/admin")
+                                : ShellCommand.quote(a)).toList())))
                 .action(ctx -> {
                     ExecResult r = factory.moodle(env, argv, ctx::output);
                     ctx.exitCode(r.exitCode());
@@ -327,7 +330,7 @@ public final class SiteService {
         }
         try (Operation op = host.operations().begin("exec", name, "Run " + String.join(" ", args) + " in " + env.id())) {
             int code = op.run(Step.named("exec").describe("Run in " + env.webContainer(name) + " as " + EnvironmentFactory.WEB_USER)
-                    .command(String.join(" ", args.stream().map(ShellCommand::quote).toList()))
+                    .command(factory.moodleShellLine(env, String.join(" ", args.stream().map(ShellCommand::quote).toList())))
                     .action(ctx -> {
                         ExecResult r = factory.moodle(env, args, line -> {
                             ctx.output(line);

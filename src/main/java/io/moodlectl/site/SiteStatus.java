@@ -6,7 +6,14 @@ import java.util.List;
 
 /** What `site status` reports. */
 public record SiteStatus(String name, String url, String previewUrl, String database, List<EnvironmentStatus> environments,
-                         ProxyState proxy, Support support, List<String> newerTags) {
+                         ProxyState proxy, Support support, List<String> newerTags, LastOperation lastOperation) {
+
+    /**
+     * The site's newest journaled operation and its automatic records (null when there is none yet).
+     * @param notebook the .ipynb record under records/ (null if it was not written); markdown the same as .md
+     */
+    public record LastOperation(String id, String kind, String status, String started, String notebook, String markdown) {
+    }
 
     /** One line of `site list`. */
     public record Summary(String name, String url, String live, String release, int environments) {

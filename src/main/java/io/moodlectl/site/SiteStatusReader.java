@@ -53,7 +53,26 @@ final class SiteStatusReader {
         } catch (RuntimeException ignored) {
             // proxy missing: reported as null
         }
-        return new SiteStatus(spec.name(), spec.wwwroot(), spec.previewWwwroot(), spec.database(), envs, proxy, support, newer);
+        return new SiteStatus(spec.name(), spec.wwwroot(), spec.previewWwwroot(), spec.database(), envs, proxy, support, newer,
+                lastOperation());
+    }
+
+    private SiteStatus.LastOperation lastOperation() {
+        return host.journal().operations(spec.name(), 1).stream().findFirst().map(o -> {
+            var records = host.records();
+            if (o.status() == io.moodlectl.workflow.OperationStatus.INTERRUPTED) {
+                // its process died after its last write: the record still says RUNNING
+                try {
+                    records.refresh(host.journal(), o.id());
+                } catch (RuntimeException ignored) {
+                    // the record is a convenience; status must still answer
+                }
+            }
+            Path nb = records.notebook(o.id());
+            Path md = records.markdown(o.id());
+            return new SiteStatus.LastOperation(o.id(), o.kind(), o.status().name(), String.valueOf(o.started()),
+                    Files.isRegularFile(nb) ? nb.toString() : null, Files.isRegularFile(md) ? md.toString() : null);
+        }).orElse(null);
     }
 
     private SiteStatus.EnvironmentStatus environment(Environment e, List<ContainerState> containers) {

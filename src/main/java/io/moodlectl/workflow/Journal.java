@@ -36,6 +36,8 @@ public final class Journal implements AutoCloseable {
 
     private final Path file;
     private final Connection db;
+    /** Told the id of every operation whose record changed (e.g. to rewrite its notebook); never breaks a write. */
+    private volatile java.util.function.Consumer<String> onChange = id -> { };
 
     private Journal(Path file, Connection db) {
         this.file = file;
@@ -77,6 +79,22 @@ public final class Journal implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Calls {@code listener} with an operation's id after each write to its record (operation, steps, facts), in the
+     * writing thread; what it throws is ignored. One listener; a later call replaces it.
+     */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        onChange = listener == null ? id -> { } : listener;
+    }
+
+    private void changed(String operationId) {
+        try {
+            onChange.accept(operationId);
+        } catch (RuntimeException ignored) {
+            // a record is a copy of the journal: failing to write it must never fail the operation
+        }
     }
 
     private void migrate() throws SQLException {
@@ -291,6 +309,7 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException e) {
             throw writeError(e);
         }
+        changed(id);
         return operation(id).orElseThrow();
     }
 
@@ -367,7 +386,11 @@ public final class Journal implements AutoCloseable {
             ps.setLong(5, started.toEpochMilli());
             ps.setLong(6, pid);
             setInstant(ps, 7, pidStarted);
-            return ps.executeUpdate() == 1;
+            boolean inserted = ps.executeUpdate() == 1;
+            if (inserted) {
+                changed(id);
+            }
+            return inserted;
         } catch (SQLException e) {
             throw writeError(e);
         }
@@ -384,6 +407,7 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException e) {
             throw writeError(e);
         }
+        changed(id);
     }
 
     synchronized void putFact(String operationId, String key, String value) {
@@ -399,6 +423,7 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException e) {
             throw writeError(e);
         }
+        changed(operationId);
     }
 
     synchronized void insertStep(String operationId, int seq, String name, String description, String command,
@@ -417,6 +442,7 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException e) {
             throw writeError(e);
         }
+        changed(operationId);
     }
 
     /** Records what a running step has so far (command, output, exit code), without finishing it. */
@@ -450,6 +476,7 @@ public final class Journal implements AutoCloseable {
         } catch (SQLException e) {
             throw writeError(e);
         }
+        changed(operationId);
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moodlectl.site.HttpProbe;
 import io.moodlectl.testing.HttpLoad;
+import io.moodlectl.testing.NotebookChecks;
+import io.moodlectl.workflow.StepRecord;
 import io.moodlectl.testing.TestHost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,7 @@ class UpgradeIT {
     private static int port;
     private static int previewPort;
     private static Path target;
+    private static String stageOperation;
 
     @BeforeAll
     static void createSite() {
@@ -98,6 +101,32 @@ class UpgradeIT {
         assertThat(HttpProbe.get("127.0.0.1", previewPort, "127.0.0.1:" + previewPort, "/login/index.php", 10_000).status()).isEqualTo(200);
         assertThat(liveRelease()).startsWith("4.4");
         assertThat(HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status()).isEqualTo(200);
+        stageOperation = report.get("operation").asText();
+        assertExportsCompleteAndClean(stageOperation);
+    }
+
+    @Test
+    @Order(3)
+    void anExportedReadOnlyCellReRunsInAShellWithTheSameResult() throws Exception {
+        TestHost.Result r = t.run("exec", site, "--", "php", "admin/cli/cfg.php", "--name=fixture_greeting");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String id = JSON.readTree(t.run("--json", "ops", "list", "--site", site, "--limit", "1").out()).get(0).get("id").asText();
+        Path nb = t.dir().resolve(id + ".ipynb");
+        assertThat(t.run("ops", "export", id, "-o", nb.toString()).exitCode()).isZero();
+        NotebookChecks.assertValidNotebook(nb);
+        JsonNode cell = null;
+        for (JsonNode c : JSON.readTree(nb.toFile()).get("cells")) {
+            if (c.get("cell_type").asText().equals("code")) {
+                cell = c;
+            }
+        }
+        assertThat(cell).as("the exec step's cell").isNotNull();
+        assertThat(NotebookChecks.cellOutput(cell)).isEqualTo("hello\n");
+        String command = NotebookChecks.bashOf(cell);
+        assertThat(command).startsWith("podman exec ");
+        NotebookChecks.Run rerun = NotebookChecks.run(List.of("bash", "-c", command), null);
+        assertThat(rerun.exitCode()).as(command + ": " + rerun.output()).isZero();
+        assertThat(rerun.output()).isEqualTo(NotebookChecks.cellOutput(cell));
     }
 
     @Test
@@ -119,6 +148,14 @@ class UpgradeIT {
                     .as("live serves after a failure at " + step).isEqualTo(200);
             assertThat(liveRelease()).as("after a failure at " + step).startsWith("4.4");
             assertThat(liveDatabaseVersion()).isEqualTo(before);
+            // its automatic record exists and shows the failing step
+            JsonNode last = JSON.readTree(t.run("--json", "site", "status", site).out()).get("lastOperation");
+            assertThat(last.get("kind").asText()).isEqualTo("promote");
+            assertThat(last.get("status").asText()).isIn("REVERTED", "FAILED");
+            String record = java.nio.file.Files.readString(Path.of(last.get("markdown").asText()));
+            assertThat(record).as("record of the promotion failing at " + step).containsPattern(
+                    "## \\d+\\. " + java.util.regex.Pattern.quote(step) + " — FAILED").contains("injected");
+            assertThat(Path.of(last.get("notebook").asText())).exists();
         }
         JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
         assertThat(status.get("proxy").get("maintenance").asBoolean()).isFalse();
@@ -147,6 +184,30 @@ class UpgradeIT {
         assertThat(liveRelease()).startsWith("4.5");
         JsonNode status = JSON.readTree(t.run("--json", "site", "status", site).out());
         assertThat(status.toString()).contains("\"standby\"");
+        String promoteOperation = report.get("operation").asText();
+        assertThat(status.get("lastOperation").get("id").asText()).isEqualTo(promoteOperation);
+        assertExportsCompleteAndClean(promoteOperation);
+
+        // the rehearsal against the promotion: upgrade.php in both, timed in both
+        TestHost.Result diff = t.run("--json", "ops", "diff", stageOperation, promoteOperation);
+        assertThat(diff.exitCode()).as(diff.err()).isZero();
+        JsonNode d = JSON.readTree(diff.out());
+        assertThat(d.get("a").get("kind").asText()).isEqualTo("stage");
+        assertThat(d.get("b").get("kind").asText()).isEqualTo("promote");
+        JsonNode upgrade = null;
+        for (JsonNode row : d.get("steps")) {
+            if (row.get("name").asText().equals("upgrade")) {
+                upgrade = row;
+            }
+        }
+        assertThat(upgrade).as("upgrade matched: " + diff.out()).isNotNull();
+        assertThat(upgrade.get("a").get("seconds").asDouble()).isPositive();
+        assertThat(upgrade.get("b").get("seconds").asDouble()).isPositive();
+        assertThat(upgrade.get("ratio").isNumber()).isTrue();
+        assertThat(d.get("onlyInB").asInt()).as("maintenance-on, switch… only in the promotion").isPositive();
+        assertThat(t.run("ops", "diff", stageOperation, "no-such-operation").exitCode()).isEqualTo(7);
+        TestHost.Result human = t.run("ops", "diff", stageOperation, promoteOperation);
+        assertThat(human.out()).contains("upgrade").contains("B/A");
     }
 
     @Test
@@ -231,6 +292,38 @@ class UpgradeIT {
                 for (JsonNode c : e.get("containers")) {
                     assertThat(c.get("status").asText()).as(e.get("id") + " stopped by tidy").isNotEqualTo("running");
                 }
+            }
+        }
+    }
+
+    /**
+     * The operation's ipynb and md exports: valid for nbformat, every step with its output and duration, no secret of
+     * the site in them, nor in any automatic record or the journal.
+     */
+    private static void assertExportsCompleteAndClean(String operation) {
+        Path nb = t.dir().resolve(operation + ".ipynb");
+        Path md = t.dir().resolve(operation + ".md");
+        assertThat(t.run("ops", "export", operation, "-o", nb.toString()).exitCode()).isZero();
+        assertThat(t.run("ops", "export", operation, "--format", "md", "-o", md.toString()).exitCode()).isZero();
+        NotebookChecks.assertValidNotebook(nb);
+        List<StepRecord> steps;
+        try (var h = t.host()) {
+            steps = h.journal().steps(operation);
+        }
+        NotebookChecks.assertEveryStepShown(nb, md, steps);
+        List<String> secrets = NotebookChecks.siteSecrets(t.stateDir(), site);
+        NotebookChecks.assertNoSecret(nb, secrets);
+        NotebookChecks.assertNoSecret(md, secrets);
+        Path record = t.stateDir().resolve("records").resolve(operation + ".ipynb");
+        NotebookChecks.assertValidNotebook(record);
+        try (var records = java.nio.file.Files.list(t.stateDir().resolve("records"))) {
+            records.forEach(f -> NotebookChecks.assertNoSecret(f, secrets));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String f : List.of("journal.db", "journal.db-wal")) {
+            if (java.nio.file.Files.exists(t.stateDir().resolve(f))) {
+                NotebookChecks.assertNoSecret(t.stateDir().resolve(f), secrets);
             }
         }
     }
