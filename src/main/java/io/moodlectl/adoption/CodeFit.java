@@ -23,7 +23,7 @@ public record CodeFit(BigDecimal codeVersion, BigDecimal databaseVersion, boolea
                       List<String> olderAddOns, boolean upgradeExpected) {
 
     /**
-     * @param codePlugins plugins the core tree ships (lib/plugins.json: standard and deprecated)
+     * @param codePlugins plugins the core tree holds ({@link CodeTree}); null: unknown, none is called missing
      * @param addOns      the site file's add-ons with the versions their version.php declare
      */
     public static CodeFit of(DumpContents dump, BigDecimal codeVersion, Set<String> codePlugins, Map<String, BigDecimal> addOns) {
@@ -33,7 +33,7 @@ public record CodeFit(BigDecimal codeVersion, BigDecimal databaseVersion, boolea
             String c = p.getKey();
             BigDecimal have = addOns.get(c);
             if (have == null) {
-                if (!codePlugins.contains(c)) {
+                if (codePlugins != null && !codePlugins.contains(c)) {
                     missing.add(c + " " + p.getValue().toPlainString());
                 }
             } else if (have.compareTo(p.getValue()) < 0) {

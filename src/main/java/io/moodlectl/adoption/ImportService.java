@@ -238,7 +238,7 @@ public final class ImportService {
         public void check(SiteSpec s, ResolvedRelease release) {
             Map<String, BigDecimal> addOns = new LinkedHashMap<>();
             release.plugins().forEach(p -> addOns.put(p.source().component(), p.version().version()));
-            CodeFit fit = CodeFit.of(dump, release.version().version(), codePlugins(release), addOns);
+            CodeFit fit = CodeFit.of(dump, release.version().version(), CodeTree.plugins(release), addOns);
             fit.requireFits(s.moodle().ref(), fit.coreOlder() ? matchingTags(release, dump.version()) : List.of());
             Set<String> named = new HashSet<>();
             s.settings().stream().filter(x -> x.component() == null).forEach(x -> named.add(x.name()));
@@ -379,26 +379,6 @@ public final class ImportService {
         } catch (IOException e) {
             // inside the environment's volume: removed with it
         }
-    }
-
-    /** Plugins the core tree ships: lib/plugins.json's standard and deprecated lists (public/lib in 5.1 trees). */
-    static Set<String> codePlugins(ResolvedRelease release) {
-        var json = release.core().readFile(release.commit(), "lib/plugins.json")
-                .or(() -> release.core().readFile(release.commit(), "public/lib/plugins.json"));
-        Set<String> names = new HashSet<>();
-        if (json.isEmpty()) {
-            return names;
-        }
-        try {
-            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get());
-            for (String section : List.of("standard", "deprecated")) {
-                root.path(section).fields().forEachRemaining(e -> e.getValue().forEach(n -> names.add(e.getKey() + "_" + n.asText())));
-            }
-        } catch (IOException e) {
-            throw MoodlectlException.invalid("lib/plugins.json of " + release.describe() + " can't be read: " + e.getMessage(),
-                    "is moodle.repository a Moodle tree?");
-        }
-        return names;
     }
 
     /** Tags of the core repository whose version.php says {@code version} (or, if none, the nearest later ones). */
