@@ -111,12 +111,7 @@ public final class ImportService {
             scan = scanCustom(spec, file, configPrefix);
             format = "custom";
         } else {
-            try (DumpFile.Stream s = file.open()) {
-                scan = DumpScanner.scan(s.reader());
-                s.finish();
-            } catch (IOException e) {
-                throw DumpFile.corrupt(file, e.getMessage());
-            }
+            scan = scanText(file);
             format = "sql";
             if (!scan.complete()) {
                 throw DumpFile.corrupt(file, "its last line is not the dump tool's closing line ("
@@ -124,6 +119,23 @@ public final class ImportService {
             }
         }
         return scan.contents(choosePrefix(scan.prefixes(), configPrefix, spec.prefix(), file.path()), format);
+    }
+
+    /** Scans a plain dump through its decompressor; a decompressor that failed makes it corrupt whatever was read. */
+    static DumpScanner.Scan scanText(DumpFile file) {
+        try (DumpFile.Stream s = file.open()) {
+            DumpScanner.Scan scan;
+            try {
+                scan = DumpScanner.scan(s.reader());
+            } catch (MoodlectlException e) {
+                s.finish();
+                throw e;
+            }
+            s.finish();
+            return scan;
+        } catch (IOException e) {
+            throw DumpFile.corrupt(file, e.getMessage());
+        }
     }
 
     static String choosePrefix(List<String> candidates, String configPrefix, String specPrefix, Path file) {

@@ -35,6 +35,7 @@ class ImportSshIT {
         String oldHost = t.siteName("so");
         String container = oldHost + "-oldhost";
         String newName = t.siteName("si");
+        String liveName = t.siteName("sl");
         Path dir = Files.createDirectories(t.dir().resolve(oldHost));
         try {
             String image = ensureImage();
@@ -103,8 +104,24 @@ class ImportSshIT {
                     .contains("ssh://root@127.0.0.1").doesNotContain(dbPass);
             assertThat(Files.exists(t.stateDir().resolve("cache/imports"))
                     ? Files.list(t.stateDir().resolve("cache/imports")).count() : 0).as("fetched files removed").isZero();
+
+            // --live-copy: the old site is never put in maintenance, and the result says it may be inconsistent
+            assertThat(t.run("site", "destroy", newName, "--yes").exitCode()).isZero();
+            Path again = t.siteFile(liveName, t.fixtureSite(liveName, TestHost.freePort(), TestHost.freePort(), "mariadb", "v4.4.0", null));
+            TestHost.Result live = t.run("--json", "site", "import", "-f", again.toString(), "--live-copy",
+                    "--from", "ssh://root@127.0.0.1:" + sshPort + "/srv/oldmoodle",
+                    "--ssh-option", "IdentityFile=" + dir.resolve("id"), "--ssh-option", "StrictHostKeyChecking=no",
+                    "--ssh-option", "UserKnownHostsFile=/dev/null", "--ssh-option", "LogLevel=ERROR");
+            assertThat(live.exitCode()).as(live.err()).isZero();
+            JsonNode liveRes = json.readTree(live.out());
+            assertThat(liveRes.get("possiblyInconsistent").asBoolean()).isTrue();
+            String liveFetch = liveRes.get("origin").asText().replaceAll(".*operation ([^)]+)\\).*", "$1");
+            assertThat(t.run("ops", "show", liveFetch).out()).contains("dump-database").doesNotContain("maintenance-on");
+            assertThat(sqlNew(liveName, "SELECT COUNT(*) FROM {files}"))
+                    .isEqualTo(old(container, "php fixture/cli/sql.php --query='SELECT COUNT(*) FROM {files}'").strip());
         } finally {
             t.run("site", "destroy", newName, "--yes");
+            t.run("site", "destroy", liveName, "--yes");
             TestHost.exec(List.of("podman", "rm", "-f", "-t", "0", "--ignore", container));
         }
     }
