@@ -52,6 +52,7 @@ packages=(
   podman runc conmon netavark aardvark-dns iptables catatonit uidmap
   btrfs-progs xfsprogs mmdebstrap
   git curl socat restic wrk hyperfine rsync openssh-client openssh-server
+  zstd xz-utils
   python3-nbformat jupyter-nbconvert python3-ipykernel
   "$(php_pkg cli)" "$(php_pkg mysql)" "$(php_pkg pgsql)" "$(php_pkg xml)" "$(php_pkg mbstring)"
 )

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 @Command(name = "site", description = "Create, list, inspect and destroy Moodle sites.",
-        subcommands = {SiteCommand.Create.class, SiteCommand.ListSites.class, SiteCommand.Status.class, UpgradeCommands.Tidy.class,
+        subcommands = {SiteCommand.Create.class, ImportCommand.class, SiteCommand.ListSites.class, SiteCommand.Status.class, UpgradeCommands.Tidy.class,
                 SiteCommand.Destroy.class})
 final class SiteCommand {
 

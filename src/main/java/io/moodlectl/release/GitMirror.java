@@ -85,6 +85,15 @@ public final class GitMirror {
         return r.stdout().lines().filter(s -> !s.isBlank()).toList();
     }
 
+    /** Every file path of the tree at {@code commit} (git ls-tree -r --name-only). */
+    public List<String> listFiles(String commit) {
+        ShellResult r = git("ls-tree", "-r", "--name-only", "--full-tree", commit);
+        if (!r.ok()) {
+            throw MoodlectlException.notFound("cannot list the files of " + commit + " in " + repository, "check the ref");
+        }
+        return r.stdout().lines().filter(s -> !s.isBlank()).toList();
+    }
+
     /** Writes the tree of {@code commit} into {@code target} (created if missing), without a .git folder. */
     public ShellCommand exportCommand(String commit, Path target) {
         return ShellCommand.of("bash", "-o", "pipefail", "-c",

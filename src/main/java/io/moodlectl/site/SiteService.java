@@ -52,20 +52,85 @@ public final class SiteService {
                                String operation, String adminPasswordFile, Duration took) {
     }
 
-    public CreateResult create(Path siteFile) {
-        SiteSpec spec = SiteFile.read(siteFile);
-        try (SiteLock lock = SiteLock.acquire(host, spec.name())) {
-            return createLocked(siteFile);
+    /**
+     * How a new site's moodledata and database come in: a fresh install ({@code site create}) or an existing site's
+     * data ({@code site import}). Everything else of the create path (volume, code, config.php, containers, proxy,
+     * health check, record) is shared.
+     */
+    public interface Seed {
+        /** The operation's kind in the journal: "create", "import". */
+        String kind();
+
+        /** The operation's title. */
+        String title(SiteSpec spec, ResolvedRelease release);
+
+        /** Checks run after the release is resolved and before anything is created (refusals leave nothing behind). */
+        void check(SiteSpec spec, ResolvedRelease release);
+
+        /** True if the seed generates the admin password (a fresh install); an import keeps the old site's admins. */
+        boolean generatesAdminPassword();
+
+        /** Fills the environment's moodledata/ (created, empty) as a journaled step; ownership is fixed afterwards. */
+        void fillMoodledata(Operation op, EnvironmentFactory factory, Environment env);
+
+        /** Fills the running, empty database and applies settings (web container running, before cron and proxy). */
+        void fillDatabase(Operation op, EnvironmentFactory factory, Environment env, ResolvedRelease release);
+    }
+
+    /** A fresh install: language packs, install_database.php, the site file's settings. */
+    private static final class FreshInstall implements Seed {
+        @Override
+        public String kind() {
+            return "create";
         }
+
+        @Override
+        public String title(SiteSpec spec, ResolvedRelease release) {
+            return "Create site " + spec.name() + " with Moodle " + release.describe();
+        }
+
+        @Override
+        public void check(SiteSpec spec, ResolvedRelease release) {
+        }
+
+        @Override
+        public boolean generatesAdminPassword() {
+            return true;
+        }
+
+        @Override
+        public void fillMoodledata(Operation op, EnvironmentFactory factory, Environment env) {
+            installLanguages(op, factory, env);
+        }
+
+        @Override
+        public void fillDatabase(Operation op, EnvironmentFactory factory, Environment env, ResolvedRelease release) {
+            installDatabase(op, factory, factory.spec(), env);
+            applySettings(op, factory, factory.spec(), env);
+        }
+    }
+
+    public CreateResult create(Path siteFile) {
+        return create(siteFile, SiteFile.read(siteFile), new FreshInstall());
     }
 
     /** Fact of a create operation: the site file it was given (what `ops resume` builds from). */
     public static final String SITE_FILE_FACT = "recovery.siteFile";
 
-    /** The creation itself, with the site's lock held (also run by `ops resume`). */
+    /** The create path with its data from {@code seed}; {@code spec} is the site file's (as read from {@code siteFile}). */
+    public CreateResult create(Path siteFile, SiteSpec spec, Seed seed) {
+        try (SiteLock lock = SiteLock.acquire(host, spec.name())) {
+            return createLocked(siteFile, spec, seed);
+        }
+    }
+
+    /** A fresh install, with the site's lock held (run by `ops resume`). */
     public CreateResult createLocked(Path siteFile) {
+        return createLocked(siteFile, SiteFile.read(siteFile), new FreshInstall());
+    }
+
+    private CreateResult createLocked(Path siteFile, SiteSpec spec, Seed seed) {
         Instant start = Instant.now();
-        SiteSpec spec = SiteFile.read(siteFile);
         String name = spec.name();
         {
             if (store.exists(name) || !host.runtime().list(Map.of("moodlectl.site", name)).isEmpty()) {
@@ -79,16 +144,22 @@ public final class SiteService {
             StorageDriver storage = host.storage();
             SiteImages images = SiteImages.of(spec, spec.images().generation(), host.images());
             images.requirePresent(host.images(), host.connection().images());
-            ResolvedRelease release = new ReleaseResolver(host.state().cache().resolve("git")).resolve(spec);
+            ReleaseResolver resolver = new ReleaseResolver(host.state().cache().resolve("git"));
+            ResolvedRelease release = resolver.resolveCore(spec);
+            seed.check(spec, release);
+            ReleaseResolver.checkPlugins(release, resolver.standardPlugins(release));
             Environment env = new Environment("e1", Role.LIVE, Slot.BLUE, spec.images().generation(), spec.moodle().ref(),
                     release.commit(), release.version().release(), Instant.now(), Instant.now());
             EnvironmentFactory factory = new EnvironmentFactory(host, spec);
-            try (Operation op = host.operations().begin("create", name, "Create site " + name + " with Moodle " + release.describe())) {
+            try (Operation op = host.operations().begin(seed.kind(), name, seed.title(spec, release))) {
                 op.fact(SITE_FILE_FACT, siteFile.toAbsolutePath().normalize().toString());
-                op.run(Step.named("secrets").describe("Generate the database and admin passwords (stored 0600)")
+                op.run(Step.named("secrets").describe(seed.generatesAdminPassword()
+                                ? "Generate the database and admin passwords (stored 0600)" : "Generate the database password (stored 0600)")
                         .action(ctx -> {
                             host.secrets().getOrCreate(name + "/db");
-                            host.secrets().getOrCreate(name + "/admin");
+                            if (seed.generatesAdminPassword()) {
+                                host.secrets().getOrCreate(name + "/admin");
+                            }
                             return null;
                         })
                         .undo(() -> host.secrets().deleteAll(name)));
@@ -98,17 +169,18 @@ public final class SiteService {
                         .action(ctx -> storage.createVolume(env.volume(name)))
                         .undo(() -> storage.delete(env.volume(name))));
                 factory.installCode(op, env, release);
-                op.run(Step.named("prepare-moodledata").describe("Create moodledata/ (owned by the web user) and db/"
-                                + (spec.languages().isEmpty() ? "" : ", install language packs"))
+                op.run(Step.named("prepare-moodledata").describe("Create moodledata/ and db/")
                         .action(ctx -> {
                             Path v = factory.volumePath(env);
                             Files.createDirectories(v.resolve("db"));
-                            Path data = Files.createDirectories(v.resolve("moodledata"));
-                            for (SiteSpec.Language l : spec.languages()) {
-                                Path lang = Files.createDirectories(data.resolve("lang"));
-                                ctx.sh(ShellCommand.of("unzip", "-q", "-o", l.source().toString(), "-d", lang.toString()));
-                                ctx.output("language pack " + l.code() + " from " + l.source());
-                            }
+                            Files.createDirectories(v.resolve("moodledata"));
+                            return null;
+                        }));
+                seed.fillMoodledata(op, factory, env);
+                Path data = factory.volumePath(env).resolve("moodledata");
+                op.run(Step.named("own-moodledata").describe("Give moodledata/ to the web user")
+                        .command("chown -R " + EnvironmentFactory.WEB_UID + ":" + EnvironmentFactory.WEB_UID + " " + data)
+                        .action(ctx -> {
                             ctx.sh(ShellCommand.of("chown", "-R", EnvironmentFactory.WEB_UID + ":" + EnvironmentFactory.WEB_UID, data.toString()));
                             return null;
                         }));
@@ -116,8 +188,7 @@ public final class SiteService {
                 factory.createNetwork(op, env);
                 factory.startDatabase(op, env, images, true);
                 factory.startWeb(op, env, images);
-                installDatabase(op, factory, spec, env);
-                applySettings(op, factory, spec, env);
+                seed.fillDatabase(op, factory, env, release);
                 factory.startCron(op, env, images);
                 createProxy(op, spec, env, images);
                 op.run(Step.named("health-check").describe("Check the login page answers 200 through the front proxy")
@@ -137,9 +208,26 @@ public final class SiteService {
                         .undo(() -> EnvironmentFactory.uncheckedDelete(store.dir(name))));
                 op.succeed();
                 return new CreateResult(name, spec.wwwroot(), spec.previewWwwroot(), env.id(), release.describe(), op.id(),
-                        host.secrets().file(name + "/admin").toString(), Duration.between(start, Instant.now()));
+                        seed.generatesAdminPassword() ? host.secrets().file(name + "/admin").toString() : null,
+                        Duration.between(start, Instant.now()));
             }
         }
+    }
+
+    private static void installLanguages(Operation op, EnvironmentFactory factory, Environment env) {
+        SiteSpec spec = factory.spec();
+        if (spec.languages().isEmpty()) {
+            return;
+        }
+        op.run(Step.named("install-languages").describe("Install language packs into moodledata/lang")
+                .action(ctx -> {
+                    Path lang = Files.createDirectories(factory.volumePath(env).resolve("moodledata").resolve("lang"));
+                    for (SiteSpec.Language l : spec.languages()) {
+                        ctx.sh(ShellCommand.of("unzip", "-q", "-o", l.source().toString(), "-d", lang.toString()));
+                        ctx.output("language pack " + l.code() + " from " + l.source());
+                    }
+                    return null;
+                }));
     }
 
     private static void installDatabase(Operation op, EnvironmentFactory factory, SiteSpec spec, Environment env) {
@@ -179,6 +267,14 @@ public final class SiteService {
             all.add(new SiteSpec.Setting(null, "noreplyaddress", "noreply@" + adminEmail(spec).substring(6)));
         }
         all.addAll(spec.settings());
+        applySettings(op, factory, env, all);
+    }
+
+    /** Applies exactly these settings with admin/cli/cfg.php, in one exec (nothing if the list is empty). */
+    public static void applySettings(Operation op, EnvironmentFactory factory, Environment env, List<SiteSpec.Setting> all) {
+        if (all.isEmpty()) {
+            return;
+        }
         List<String> lines = new ArrayList<>();
         for (SiteSpec.Setting s : all) {
             lines.add(String.join(" ", io.moodlectl.moodle.MoodleCli.inContainer().cfgSet(s.component(), s.name(), s.value())
