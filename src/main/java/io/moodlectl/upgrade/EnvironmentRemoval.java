@@ -6,16 +6,16 @@ import io.moodlectl.site.EnvironmentFactory;
 import io.moodlectl.site.SiteSpec;
 
 /** Removes an environment: containers, network, volume (the journal keeps its history). */
-final class EnvironmentRemoval {
+public final class EnvironmentRemoval {
     private final Host host;
     private final SiteSpec spec;
 
-    EnvironmentRemoval(Host host, SiteSpec spec) {
+    public EnvironmentRemoval(Host host, SiteSpec spec) {
         this.host = host;
         this.spec = spec;
     }
 
-    void remove(Environment env) {
+    public void remove(Environment env) {
         new EnvironmentFactory(host, spec).removeContainers(env);
         String net = env.network(spec.name());
         try {
