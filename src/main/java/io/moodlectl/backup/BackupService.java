@@ -91,8 +91,15 @@ public final class BackupService {
     }
 
     public record VerifyReport(String site, String operation, String backup, Instant backupTime, boolean passed,
-                               boolean repositoryOk, String repositoryCheck, String restoreError,
+                               boolean repositoryOk, String repositoryCheck, String restoreError, String restoreErrorKind,
                                List<Rehearsal.Check> checks, List<String> differences, double seconds) {
+        /** For monitoring: 0 verified, 6 the drill ran out of space (not the backup's fault), 11 otherwise. */
+        public ExitCode exitCode() {
+            if (passed) {
+                return ExitCode.OK;
+            }
+            return ExitCode.NO_SPACE.name().equals(restoreErrorKind) ? ExitCode.NO_SPACE : ExitCode.UNHEALTHY;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ verbs
@@ -244,15 +251,7 @@ public final class BackupService {
             String id = state.nextEnvironmentId();
             try (Operation op = host.operations().begin("backup-restore", site, "Restore backup " + snap.shortId() + " of "
                     + site + " as the staging copy " + id)) {
-                Optional<Environment> old = state.withRole(Role.STAGING);
-                if (old.isPresent()) {
-                    op.run(Step.named("remove-old-staging").describe("Remove the previous staging copy " + old.get().id())
-                            .action(ctx -> {
-                                new EnvironmentRemoval(host, spec).remove(old.get());
-                                store.save(store.get(site).without(old.get().id()));
-                                return null;
-                            }));
-                }
+                new EnvironmentRemoval(host, spec).removeOldStaging(op, store, state);
                 Drill d = restoreInto(op, spec, r.repo(), snap, id, Role.STAGING, true);
                 op.run(Step.named("record-staging").describe("Record " + id + " as the staging copy")
                         .action(ctx -> {
@@ -303,10 +302,12 @@ public final class BackupService {
                 removeLeftover(op, spec, scratch);
                 Drill d = null;
                 String restoreError = null;
+                String restoreErrorKind = null;
                 try {
                     d = restoreInto(op, spec, r.repo(), snap, DRILL_COPY, Role.RETIRED, false);
                 } catch (MoodlectlException e) {
                     restoreError = e.getMessage();
+                    restoreErrorKind = e.exitCode().name();
                 } finally {
                     op.run(Step.named("remove-scratch").describe("Remove the scratch copy " + scratch.volume(site))
                             .action(ctx -> {
@@ -320,7 +321,7 @@ public final class BackupService {
                 op.fact("backup", snap.shortId());
                 op.fact("passed", String.valueOf(passed));
                 VerifyReport report = new VerifyReport(site, op.id(), snap.shortId(), snap.time(), passed, check.ok(),
-                        lastLines(check.output(), 3), restoreError, checks, diffs, (System.nanoTime() - t0) / 1e9);
+                        lastLines(check.output(), 3), restoreError, restoreErrorKind, checks, diffs, (System.nanoTime() - t0) / 1e9);
                 if (passed) {
                     op.succeed();
                 } else {
@@ -348,6 +349,21 @@ public final class BackupService {
         StorageDriver storage = host.storage();
         UpgradeSteps steps = new UpgradeSteps(host, spec);
         EnvironmentFactory factory = steps.factory();
+        op.run(Step.named("free-space").describe("Check that the pool has room for the restored copy")
+                .command(repo.commandLine("stats", "--json", snap.shortId()) + "; df " + storage.root())
+                .action(ctx -> {
+                    long need = repo.restoreSize(snap.id());
+                    // the database files take about as much again as its dump; keep a margin for live
+                    long wanted = need * 2 + 256L * 1024 * 1024;
+                    long free = storage.usage().freeBytes();
+                    ctx.output("restore size " + need + " bytes; the pool has " + free + " bytes free; " + wanted + " wanted");
+                    if (free < wanted) {
+                        throw new MoodlectlException(ExitCode.NO_SPACE, "the pool has " + free / 1048576 + " MiB free; restoring backup "
+                                + snap.shortId() + " needs about " + wanted / 1048576 + " MiB (files, database, a margin for live)",
+                                "free space in the pool (moodlectl site tidy, snapshot delete) and try again");
+                    }
+                    return null;
+                }));
         Environment provisional = new Environment(id, role, null, null, null, null, null, Instant.now(), Instant.now());
         String volumeName = provisional.volume(site);
         Path volume = factory.volumePath(provisional);
@@ -395,24 +411,31 @@ public final class BackupService {
                     engine.restore(host.runtime(), db, factory.credentials(), volume.resolve(DUMP));
                     return null;
                 }));
+        // measured before the web server starts: its first pages and the checks write log rows
+        List<String> diffs = op.run(Step.named("compare-manifest")
+                .describe("Compare the restored copy with the backup's manifest: versions, add-ons, row counts, moodledata")
+                .action(ctx -> {
+                    BackupManifest.Measured m = BackupManifest.measure(host.runtime(), engine, db, factory.credentials(),
+                            spec.prefix(), volume.resolve("code"), volume.resolve("moodledata"));
+                    List<String> d = manifest.differences(m);
+                    ctx.output(d.isEmpty() ? "equal: " + m.tableRows().size() + " tables, " + m.moodledataFiles()
+                            + " moodledata files, core " + m.coreVersion() + ", " + m.plugins().size() + " add-on versions" : d.size() + " differences");
+                    d.forEach(x -> ctx.output("  " + x));
+                    return d;
+                }));
         factory.startWeb(op, env, images);
         String wwwroot = spec.previewWwwroot() != null ? spec.previewWwwroot() : spec.wwwroot();
-        return op.run(Step.named("checks").describe("Check the restored copy: login page, checks.php, database schema, "
-                        + "and the backup's manifest (versions, row counts, moodledata)")
+        List<Rehearsal.Check> checks = op.run(Step.named("checks").describe("Check the restored copy: login page, checks.php, database schema")
                 .action(ctx -> {
                     List<Rehearsal.Check> all = new ArrayList<>();
                     all.add(steps.loginPage(env, wwwroot, Duration.ofSeconds(30)));
                     all.addAll(steps.moodleChecks(env));
-                    BackupManifest.Measured m = BackupManifest.measure(host.runtime(), engine, db, factory.credentials(),
-                            spec.prefix(), volume.resolve("code"), volume.resolve("moodledata"));
-                    List<String> diffs = manifest.differences(m);
                     all.add(new Rehearsal.Check("matches the backup's manifest", diffs.isEmpty() ? 0 : 1, diffs.isEmpty(),
-                            diffs.isEmpty() ? m.tableRows().size() + " tables, " + m.moodledataFiles() + " moodledata files, versions equal"
-                                    : diffs.size() + " differences"));
+                            diffs.isEmpty() ? "versions, row counts, moodledata files and size equal" : diffs.size() + " differences"));
                     all.forEach(c -> ctx.output((c.passed() ? "ok     " : "FAILED ") + c.name() + ": " + c.summary()));
-                    diffs.forEach(x -> ctx.output("  " + x));
-                    return new Drill(env, manifest, all, diffs);
+                    return all;
                 }));
+        return new Drill(env, manifest, checks, diffs);
     }
 
     private static BackupManifest readManifest(Path volume) {

@@ -125,9 +125,7 @@ final class BackupCommand {
                     }
                     printChecks(out, r.checks(), r.differences());
                 });
-                if (!r.passed()) {
-                    exitCode = ExitCode.UNHEALTHY.code();
-                }
+                exitCode = r.exitCode().code();
             }
         }
     }

@@ -28,6 +28,21 @@ public final class EnvironmentRemoval {
         host.storage().delete(env.volume(spec.name()));
     }
 
+    /** Removes the site's staging copy, if it has one, as a journaled step (stage and restores replace it). */
+    public void removeOldStaging(io.moodlectl.workflow.Operation op, io.moodlectl.site.SiteStore store,
+                                 io.moodlectl.site.SiteState state) {
+        java.util.Optional<Environment> old = state.withRole(io.moodlectl.site.Role.STAGING);
+        if (old.isEmpty()) {
+            return;
+        }
+        op.run(io.moodlectl.workflow.Step.named("remove-old-staging").describe("Remove the previous staging copy " + old.get().id())
+                .action(ctx -> {
+                    remove(old.get());
+                    store.save(store.get(spec.name()).without(old.get().id()));
+                    return null;
+                }));
+    }
+
     /** Stops the containers but keeps them and the volume (standby past its keep_running, failed copies). */
     void stop(Environment env) {
         for (String c : new String[]{env.cronContainer(spec.name()), env.webContainer(spec.name()), env.dbContainer(spec.name())}) {

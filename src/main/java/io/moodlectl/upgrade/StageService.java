@@ -64,15 +64,7 @@ public final class StageService {
             Map<String, Double> timings = new LinkedHashMap<>();
             try (Operation op = host.operations().begin("stage", site, "Rehearse the upgrade of " + site + " from "
                     + live.release() + " to " + checked.release().describe())) {
-                Optional<Environment> old = state.withRole(Role.STAGING);
-                if (old.isPresent()) {
-                    op.run(Step.named("remove-old-staging").describe("Remove the previous staging copy " + old.get().id())
-                            .action(ctx -> {
-                                new EnvironmentRemoval(host, current).remove(old.get());
-                                store.save(store.get(site).without(old.get().id()));
-                                return null;
-                            }));
-                }
+                new EnvironmentRemoval(host, current).removeOldStaging(op, store, state);
                 timed(timings, "snapshot-live", () -> steps.cloneLive(op, live, env));
                 op.run(Step.named("record-staging").describe("Record " + env.id() + " as the staging copy")
                         .action(ctx -> {

@@ -202,6 +202,16 @@ public final class ResticRepository {
         }
     }
 
+    /** The size a snapshot takes when restored (restic stats, restore-size mode). */
+    public long restoreSize(String snapshotId) {
+        Run r = run(List.of("stats", "--json", snapshotId), null, null);
+        JsonNode n = parse(r.out.strip());
+        if (r.exitCode != 0 || n == null) {
+            throw classify("stats", r);
+        }
+        return n.path("total_size").asLong();
+    }
+
     /** Result of restic check. */
     public record CheckResult(boolean ok, String output) {
     }
