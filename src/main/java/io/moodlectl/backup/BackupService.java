@@ -30,6 +30,7 @@ import io.moodlectl.workflow.Redactor;
 import io.moodlectl.workflow.Step;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -278,6 +279,73 @@ public final class BackupService {
     }
 
     /**
+     * `backup restore --as NEWSITE`: a new site (its own site file: name, ports, address) built from a backup of
+     * {@code site}: database loaded into a fresh server with the new site's own password, code and moodledata restored,
+     * config.php for the new address, settings, cron, front proxy, checks. {@code site} is not touched. Any failure
+     * removes everything the new site got.
+     */
+    public RestoreResult restoreAsSite(String site, String backupId, Path siteFile, Path newSiteFile) {
+        SiteSpec spec = SiteFile.read(newSiteFile);
+        String name = spec.name();
+        try (SiteLock lock = SiteLock.acquire(host.state().locks(), site);
+             SiteLock newLock = SiteLock.acquire(host.state().locks(), name)) {
+            if (name.equals(site) || store.exists(name) || !host.runtime().list(java.util.Map.of("moodlectl.site", name)).isEmpty()) {
+                throw MoodlectlException.conflict("a site called " + name + " exists",
+                        "name the new site differently in " + newSiteFile + " (a restore never overwrites a site)");
+            }
+            SiteService.requirePortFree(spec.bind(), spec.port(), "port");
+            if (spec.previewPort() != 0) {
+                SiteService.requirePortFree(spec.bind(), spec.previewPort(), "preview.port");
+            }
+            Resolved r = repository(site, backupOf(site, store.spec(site), siteFile));
+            requireExists(r.repo());
+            ResticRepository.Snapshot snap = find(r.repo(), site, backupId);
+            EnvironmentFactory factory = new EnvironmentFactory(host, spec);
+            try (Operation op = host.operations().begin("backup-restore", name, "Restore backup " + snap.shortId() + " of "
+                    + site + " as the new site " + name)) {
+                op.run(Step.named("secrets").describe("Generate the new site's database password; carry the admin password over")
+                        .action(ctx -> {
+                            host.secrets().getOrCreate(name + "/db");
+                            host.secrets().get(site + "/admin").ifPresent(p -> host.secrets().put(name + "/admin", p));
+                            return null;
+                        })
+                        .undo(() -> host.secrets().deleteAll(name)));
+                Drill d = restoreInto(op, spec, r.repo(), snap, "e1", Role.LIVE, true);
+                Environment env = d.env().withRole(Role.LIVE, io.moodlectl.proxy.Slot.BLUE);
+                SiteImages images = SiteImages.of(spec, env.generation(), host.images());
+                SiteService.applySettings(op, factory, spec, env);
+                factory.startCron(op, env, images);
+                new SiteService(host).createProxy(op, spec, env, images);
+                op.run(Step.named("health-check").describe("Check the login page answers 200 through the front proxy")
+                        .action(ctx -> {
+                            SiteService.awaitFront(spec, Duration.ofSeconds(60));
+                            ctx.output("200 OK");
+                            return null;
+                        }));
+                op.run(Step.named("record-site").describe("Record the site " + name + " and its live environment")
+                        .action(ctx -> {
+                            store.saveSpec(name, newSiteFile);
+                            store.save(new SiteState(name, 1, List.of(env), Instant.now(), null));
+                            return null;
+                        })
+                        .undo(() -> {
+                            try {
+                                EnvironmentFactory.deleteTree(store.dir(name));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }));
+                boolean passed = d.checks().stream().allMatch(Rehearsal.Check::passed) && d.differences().isEmpty();
+                op.fact("backup", snap.shortId());
+                op.fact("passed", String.valueOf(passed));
+                op.succeed();
+                return new RestoreResult(name, op.id(), snap.shortId(), env.id(), Role.LIVE.id(), env.release(), spec.wwwroot(),
+                        passed, d.checks(), d.differences());
+            }
+        }
+    }
+
+    /**
      * `backup verify`: restic check, then a restore drill into a scratch environment (checks, comparison with the
      * manifest); the scratch environment is removed whatever happens. Never throws for a failed drill: the report says.
      */
@@ -424,7 +492,7 @@ public final class BackupService {
                     return d;
                 }));
         factory.startWeb(op, env, images);
-        String wwwroot = spec.previewWwwroot() != null ? spec.previewWwwroot() : spec.wwwroot();
+        String wwwroot = role == Role.LIVE || spec.previewWwwroot() == null ? spec.wwwroot() : spec.previewWwwroot();
         List<Rehearsal.Check> checks = op.run(Step.named("checks").describe("Check the restored copy: login page, checks.php, database schema")
                 .action(ctx -> {
                     List<Rehearsal.Check> all = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.moodlectl.cli;
 
 import io.moodlectl.backup.BackupService;
 import io.moodlectl.error.ExitCode;
+import io.moodlectl.error.MoodlectlException;
 import io.moodlectl.host.Host;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,21 +78,43 @@ final class BackupCommand {
         }
     }
 
-    @Command(name = "restore", description = "Build a new staging environment from a backup, check it, and open it on the "
-            + "preview port (live is never touched).")
+    @Command(name = "restore", description = "Build a new environment from a backup and check it: the site's staging copy "
+            + "on the preview port (--as-staging, the default), or a new site (--as NEWSITE --site-file F). Live is never touched.")
     static final class Restore extends SiteVerb {
         @Option(names = "--backup", paramLabel = "ID", required = true, description = "The backup (an id from `backup list`, or latest).")
         String backup;
         @Option(names = "--as-staging", description = "Restore as the site's staging copy (the default; replaces the previous one).")
-        boolean asStaging = true;
+        boolean asStaging;
+        @Option(names = "--as", paramLabel = "NEWSITE", description = "Restore as a new site instead, described by --site-file.")
+        String asSite;
+        @Option(names = "--site-file", paramLabel = "NEWSITE.yaml", description = "With --as: the new site's site file (name, ports, address).")
+        Path newSiteFile;
 
         @Override
         protected void execute() {
+            if (asSite != null && asStaging) {
+                throw new MoodlectlException(ExitCode.USAGE, "--as and --as-staging exclude each other", "give one of them");
+            }
+            if (asSite != null && newSiteFile == null) {
+                throw new MoodlectlException(ExitCode.USAGE, "--as " + asSite + " needs --site-file NEWSITE.yaml",
+                        "write a site file for the new site (its name, port, preview port, address) and pass it");
+            }
             try (Host host = openHost()) {
-                console().progress("restoring backup " + backup + " of " + site + " as its staging copy …");
-                var r = new BackupService(host).restore(site, backup, siteFile);
+                BackupService.RestoreResult r;
+                if (asSite != null) {
+                    console().progress("restoring backup " + backup + " of " + site + " as the new site " + asSite + " …");
+                    String inFile = io.moodlectl.site.SiteFile.read(newSiteFile).name();
+                    if (!inFile.equals(asSite)) {
+                        throw MoodlectlException.invalid(newSiteFile + " names the site " + inFile + ", not " + asSite,
+                                "make the site file's name: " + asSite);
+                    }
+                    r = new BackupService(host).restoreAsSite(site, backup, siteFile, newSiteFile);
+                } else {
+                    console().progress("restoring backup " + backup + " of " + site + " as its staging copy …");
+                    r = new BackupService(host).restore(site, backup, siteFile);
+                }
                 console().result(r, out -> {
-                    out.println("backup " + r.backup() + " of " + site + " restored as " + r.environment() + " (" + r.role() + ", "
+                    out.println("backup " + r.backup() + " of " + site + " restored as " + r.site() + " " + r.environment() + " (" + r.role() + ", "
                             + r.release() + ")" + (r.passed() ? "  PASSED" : "  FAILED"));
                     if (r.previewUrl() != null) {
                         out.println("try it: " + r.previewUrl());

@@ -185,6 +185,31 @@ class BackupIT {
 
     @Test
     @Order(4)
+    void aRestoreAsANewSiteServesTheDataAsOfTheBackupBesideTheOldOne() throws Exception {
+        String copy = t.siteName("r");
+        int copyPort = TestHost.freePort();
+        Path file = t.siteFile(copy, t.fixtureSite(copy, copyPort, TestHost.freePort(), "mariadb", "v4.4.0", "v1.0.0"));
+        try {
+            // a restore never overwrites a site: the name of an existing one is refused
+            Path own = t.siteFile(site, t.fixtureSite(site, copyPort, TestHost.freePort(), "mariadb", "v4.4.0", "v1.0.0"));
+            TestHost.Result taken = t.run("backup", "restore", site, "--backup", secondBackup, "--as", site, "--site-file", own.toString());
+            assertThat(taken.exitCode()).as(taken.err()).isEqualTo(8);
+            TestHost.Result r = t.run("--json", "backup", "restore", site, "--backup", secondBackup, "--as", copy, "--site-file", file.toString());
+            assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+            assertThat(JSON.readTree(r.out()).get("passed").asBoolean()).as(r.out()).isTrue();
+            assertThat(io.moodlectl.site.HttpProbe.get("127.0.0.1", copyPort, "127.0.0.1:" + copyPort, "/login/index.php", 10_000)
+                    .status()).isEqualTo(200);
+            assertThat(sql(copy + "-e1-web", "SELECT COUNT(*) FROM {course}")).isEqualTo(String.valueOf(courseRowsAtSecond));
+            assertThat(JSON.readTree(t.run("--json", "site", "status", copy).out()).toString()).contains("live");
+            assertThat(io.moodlectl.site.HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status())
+                    .isEqualTo(200);
+        } finally {
+            t.run("site", "destroy", copy, "--yes");
+        }
+    }
+
+    @Test
+    @Order(5)
     void theRestoreDrillPassesAndLeavesNothingBehind() throws Exception {
         TestHost.Result r = t.run("--json", "backup", "verify", site);
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
@@ -199,7 +224,7 @@ class BackupIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void pruneKeepsWhatTheSiteFileSays() throws Exception {
         TestHost.Result r = t.run("--json", "backup", "prune", site);
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -210,7 +235,7 @@ class BackupIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aWrongPasswordOrAnUnreachableRepositoryIsAClearErrorAndChangesNothing() throws Exception {
         Path wrong = t.dir().resolve(site + "-wrong.pw");
         Files.writeString(wrong, "not the password\n");
@@ -230,7 +255,7 @@ class BackupIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aCorruptedRepositoryFailsTheDrill() throws Exception {
         Path copy = t.dir().resolve(site + "-corrupt");
         TestHost.exec(List.of("cp", "-a", repo.toString(), copy.toString()));
@@ -250,14 +275,11 @@ class BackupIT {
         JsonNode v = JSON.readTree(r.out());
         assertThat(v.get("passed").asBoolean()).isFalse();
         System.out.println("drill of a corrupted repository: " + v);
-        assertThat(t.volumes(site)).noneMatch(x -> x.endsWith(".vf"));
-        assertThat(t.containers(site)).noneMatch(c -> c.name().contains("-vf-"));
-        assertThat(io.moodlectl.site.HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status())
-                .isEqualTo(200);
+        assertNoScratchLeftAndLiveServes();
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void backupsGoOverSftp() throws Exception {
         try (Sshd sshd = Sshd.start(t.dir().resolve(site + "-sshd"))) {
             Path file = t.siteFile(site, t.fixtureSite(site, port, previewPort, "mariadb", "v4.4.0", "v1.0.0")
@@ -275,7 +297,7 @@ class BackupIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aDrillWithoutRoomInThePoolIsRefusedAndLeavesNothing() throws Exception {
         Path pool;
         try (Host h = t.host()) {
@@ -295,14 +317,11 @@ class BackupIT {
         } finally {
             Files.deleteIfExists(filler);
         }
-        assertThat(t.volumes(site)).noneMatch(x -> x.endsWith(".vf"));
-        assertThat(t.containers(site)).noneMatch(c -> c.name().contains("-vf-"));
-        assertThat(io.moodlectl.site.HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status())
-                .isEqualTo(200);
+        assertNoScratchLeftAndLiveServes();
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aPostgresSiteComesBackToo() throws Exception {
         String pg = t.siteName("p");
         Path file = t.siteFile(pg, t.fixtureSite(pg, TestHost.freePort(), TestHost.freePort(), "postgres", "v5.1.0", null)
@@ -320,6 +339,13 @@ class BackupIT {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    private static void assertNoScratchLeftAndLiveServes() throws IOException {
+        assertThat(t.volumes(site)).noneMatch(x -> x.endsWith(".vf"));
+        assertThat(t.containers(site)).noneMatch(c -> c.name().contains("-vf-"));
+        assertThat(io.moodlectl.site.HttpProbe.get("127.0.0.1", port, "127.0.0.1:" + port, "/login/index.php", 10_000).status())
+                .isEqualTo(200);
+    }
 
     private static Path liveVolume() {
         try (Host h = t.host()) {
