@@ -15,7 +15,7 @@ import java.util.List;
                 + "roll back in seconds; every operation journaled and exportable as a notebook.",
         subcommands = {HostCommand.class, ImagesCommand.class, SiteCommand.class, ExecCommand.class,
                 SnapshotCommand.class, ReleasesCommand.class, UpgradeCommands.Check.class, UpgradeCommands.Stage.class,
-                UpgradeCommands.Promote.class, UpgradeCommands.Rollback.class, OpsCommand.class, CommandLine.HelpCommand.class})
+                UpgradeCommands.Promote.class, UpgradeCommands.Rollback.class, BackupCommand.class, OpsCommand.class, CommandLine.HelpCommand.class})
 public final class MoodlectlCommand implements Runnable {
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print results as JSON on stdout.")

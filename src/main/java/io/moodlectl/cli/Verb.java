@@ -33,10 +33,13 @@ abstract class Verb implements Callable<Integer> {
         return new Host(stateDir(), console().progressListener());
     }
 
+    /** The exit code after a result was printed (a verb whose result reports a failure, e.g. `backup verify`). */
+    protected int exitCode;
+
     @Override
     public final Integer call() throws Exception {
         execute();
-        return 0;
+        return exitCode;
     }
 
     protected abstract void execute() throws Exception;

@@ -34,7 +34,7 @@ public final class SiteFile {
     public static final Set<String> PHP_KEYS = Set.of("upload_max_filesize", "post_max_size", "memory_limit",
             "max_execution_time", "max_input_time");
     private static final Set<String> TOP = Set.of("name", "url", "port", "bind", "tls", "preview", "database", "prefix",
-            "images", "php", "mail", "languages", "standby", "retention", "moodle", "plugins", "settings");
+            "images", "php", "mail", "languages", "standby", "retention", "moodle", "plugins", "settings", "backup");
 
     private final String file;
     private final Map<String, Integer> lines;
@@ -260,11 +260,66 @@ public final class SiteFile {
             JsonNode v = node.get("value");
             settings.add(new SiteSpec.Setting(comp, n, v == null || v.isNull() ? "" : v.asText()));
         });
+        SiteSpec.Backup backup = backup(root, base);
         if (!errors.isEmpty()) {
             return null;
         }
         return new SiteSpec(name, url, port, bind, tls, previewPort, database, prefix, images, Map.copyOf(php), mail,
-                List.copyOf(languages), keep, retention, moodle, List.copyOf(plugins), List.copyOf(settings));
+                List.copyOf(languages), keep, retention, moodle, List.copyOf(plugins), List.copyOf(settings), backup);
+    }
+
+    /** backup: {repository: /path | sftp:user@host:/path | s3:…, password-file: F, ssh: {identity: F, port: N}, keep: {…}} */
+    private SiteSpec.Backup backup(JsonNode root, Path base) {
+        JsonNode b = root.at("/backup");
+        if (b.isMissingNode() || b.isNull()) {
+            return null;
+        }
+        unknownKeys(b, "/backup", Set.of("repository", "password-file", "ssh", "keep"));
+        if (!b.isObject()) {
+            return null;
+        }
+        String repo = string(root, "/backup/repository", true);
+        if (repo != null) {
+            if (repo.startsWith("sftp:")) {
+                if (!repo.matches("sftp:([^@/\\s]+@)?[^:/\\s]+:.+")) {
+                    error("/backup/repository", "'" + repo + "' is not an SFTP repository (sftp:user@host:/path)");
+                }
+            } else if (repo.startsWith("s3:") || repo.startsWith("rest:") || repo.startsWith("b2:")
+                    || repo.startsWith("azure:") || repo.startsWith("gs:") || repo.startsWith("swift:")) {
+                // restic's own syntax for remote back-ends
+            } else if (repo.matches("[a-z0-9]+:.*")) {
+                error("/backup/repository", "'" + repo + "' is not a repository moodlectl knows: use a local path, "
+                        + "sftp:user@host:/path or s3:host/bucket");
+            } else {
+                repo = base.resolve(repo).toAbsolutePath().normalize().toString();
+            }
+        }
+        Path password = b.has("password-file") ? file(root, "/backup/password-file", base, true) : null;
+        Path identity = null;
+        int sshPort = 0;
+        JsonNode ssh = b.get("ssh");
+        if (ssh != null && !ssh.isNull()) {
+            unknownKeys(ssh, "/backup/ssh", Set.of("identity", "port"));
+            if (repo != null && !repo.startsWith("sftp:")) {
+                error("/backup/ssh", "only an sftp: repository uses ssh");
+            }
+            if (ssh.has("identity")) {
+                identity = file(root, "/backup/ssh/identity", base, true);
+            }
+            sshPort = integer(root, "/backup/ssh/port", 0, 1, 65535);
+        }
+        SiteSpec.Keep keep = new SiteSpec.Keep(7, 14, 8, 12);
+        JsonNode k = b.get("keep");
+        if (k != null && !k.isNull()) {
+            unknownKeys(k, "/backup/keep", Set.of("last", "daily", "weekly", "monthly"));
+            keep = new SiteSpec.Keep(integer(root, "/backup/keep/last", 0, 0, 100000),
+                    integer(root, "/backup/keep/daily", 0, 0, 100000), integer(root, "/backup/keep/weekly", 0, 0, 100000),
+                    integer(root, "/backup/keep/monthly", 0, 0, 100000));
+            if (keep.last() + keep.daily() + keep.weekly() + keep.monthly() == 0) {
+                error("/backup/keep", "keeps nothing: give at least one of last, daily, weekly, monthly");
+            }
+        }
+        return new SiteSpec.Backup(repo, password, identity, sshPort, keep);
     }
 
     /** A local path is resolved against the site file's folder; URLs are kept. */

@@ -307,7 +307,8 @@ public final class SiteService {
         return b.toString();
     }
 
-    private void createProxy(Operation op, SiteSpec spec, Environment env, SiteImages images) {
+    /** Starts the site's front proxy sending live traffic to {@code env} (undo: the proxy removed). */
+    public void createProxy(Operation op, SiteSpec spec, Environment env, SiteImages images) {
         FrontProxy proxy = host.proxy();
         op.run(Step.named("start-proxy").describe("Start the front proxy (HAProxy) on " + spec.bind() + ":" + spec.port()
                         + (spec.previewPort() != 0 ? ", preview on " + spec.previewPort() : "") + " and send it to " + env.id())
@@ -367,7 +368,7 @@ public final class SiteService {
         return u.getPort() > 0 ? u.getHost() + ":" + u.getPort() : u.getHost();
     }
 
-    static void requirePortFree(String bind, int port, String key) {
+    public static void requirePortFree(String bind, int port, String key) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getByName(bind), port));

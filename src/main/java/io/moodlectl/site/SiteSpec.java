@@ -11,7 +11,28 @@ import java.util.Map;
 public record SiteSpec(String name, String url, int port, String bind, Tls tls, int previewPort, String database,
                        String prefix, Images images, Map<String, String> php, Mail mail, List<Language> languages,
                        Duration standbyKeepRunning, Retention retention, MoodleSource moodle,
-                       List<PluginSource> plugins, List<Setting> settings) {
+                       List<PluginSource> plugins, List<Setting> settings, Backup backup) {
+
+    /** A site without a {@code backup:} key. */
+    public SiteSpec(String name, String url, int port, String bind, Tls tls, int previewPort, String database,
+                    String prefix, Images images, Map<String, String> php, Mail mail, List<Language> languages,
+                    Duration standbyKeepRunning, Retention retention, MoodleSource moodle,
+                    List<PluginSource> plugins, List<Setting> settings) {
+        this(name, url, port, bind, tls, previewPort, database, prefix, images, php, mail, languages, standbyKeepRunning,
+                retention, moodle, plugins, settings, null);
+    }
+
+    /**
+     * Where `backup create` sends backups (a restic repository: a local path, {@code sftp:user@host:/path} or
+     * {@code s3:…}), the file holding its password (null: generated and kept in the secret store), an optional SSH
+     * identity and port for SFTP, and the retention `backup prune` applies.
+     */
+    public record Backup(String repository, Path passwordFile, Path sshIdentity, int sshPort, Keep keep) {
+    }
+
+    /** restic's --keep-last/daily/weekly/monthly (0: not used). */
+    public record Keep(int last, int daily, int weekly, int monthly) {
+    }
 
     public record Tls(Path certificate, Path key) {
     }
@@ -69,6 +90,6 @@ public record SiteSpec(String name, String url, int port, String bind, Tls tls, 
 
     public SiteSpec withMoodleRef(String ref) {
         return new SiteSpec(name, url, port, bind, tls, previewPort, database, prefix, images, php, mail, languages,
-                standbyKeepRunning, retention, new MoodleSource(moodle.repository(), ref), plugins, settings);
+                standbyKeepRunning, retention, new MoodleSource(moodle.repository(), ref), plugins, settings, backup);
     }
 }

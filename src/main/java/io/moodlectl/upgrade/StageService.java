@@ -79,15 +79,7 @@ public final class StageService {
                 if (target.ref() != null) {
                     op.fact(Recovery.REF, target.ref());
                 }
-                Optional<Environment> old = state.withRole(Role.STAGING);
-                if (old.isPresent()) {
-                    op.run(Step.named("remove-old-staging").describe("Remove the previous staging copy " + old.get().id())
-                            .action(ctx -> {
-                                new EnvironmentRemoval(host, current).remove(old.get());
-                                store.save(store.get(site).without(old.get().id()));
-                                return null;
-                            }));
-                }
+                new EnvironmentRemoval(host, current).removeOldStaging(op, store, state);
                 timed(timings, "snapshot-live", () -> steps.cloneLive(op, live, env));
                 op.run(Step.named("record-staging").describe("Record " + env.id() + " as the staging copy")
                         .action(ctx -> {

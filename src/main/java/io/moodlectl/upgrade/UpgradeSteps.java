@@ -20,24 +20,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The steps stage, promote and restore share: copy live, run the upgrade, check the result. */
-final class UpgradeSteps {
+/** The steps stage, promote, restore and backups share: copy live, run the upgrade, check the result. */
+public final class UpgradeSteps {
     private final Host host;
     private final SiteSpec spec;
     private final EnvironmentFactory factory;
 
-    UpgradeSteps(Host host, SiteSpec spec) {
+    public UpgradeSteps(Host host, SiteSpec spec) {
         this.host = host;
         this.spec = spec;
         this.factory = new EnvironmentFactory(host, spec);
     }
 
-    EnvironmentFactory factory() {
+    public EnvironmentFactory factory() {
         return factory;
     }
 
     /** A writable copy of live's volume as {@code target}'s (atomic where the storage can; quiesced otherwise). */
-    void cloneLive(Operation op, Environment live, Environment target) {
+    public void cloneLive(Operation op, Environment live, Environment target) {
         cloneLive(op, live, target, false);
     }
 
@@ -57,7 +57,7 @@ final class UpgradeSteps {
     }
 
     /** Deletes a maintenance file a copy carried over (snapshots carry climaintenance.html). */
-    void removeMaintenanceFile(Operation op, Environment env, String why) {
+    public void removeMaintenanceFile(Operation op, Environment env, String why) {
         Path f = factory.volumePath(env).resolve("moodledata/climaintenance.html");
         op.run(Step.named("maintenance-file-off").describe("Remove Moodle's maintenance file on " + env.id() + " (" + why + ")")
                 .command("rm -f moodledata/climaintenance.html")
@@ -88,7 +88,7 @@ final class UpgradeSteps {
      * The login page through the web container itself, asked until it answers 200 or {@code patience} runs out (a
      * freshly started copy may answer 503 for a moment while its database warms up); the last answer is returned.
      */
-    Rehearsal.Check loginPage(Environment env, String wwwroot, java.time.Duration patience) {
+    public Rehearsal.Check loginPage(Environment env, String wwwroot, java.time.Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         Rehearsal.Check last = loginPage(env, wwwroot);
         while (!last.passed() && System.nanoTime() < deadline) {
@@ -115,7 +115,7 @@ final class UpgradeSteps {
     }
 
     /** checks.php --type=status (CRITICAL fails) and check_database_schema.php (differences fail). */
-    List<Rehearsal.Check> moodleChecks(Environment env) {
+    public List<Rehearsal.Check> moodleChecks(Environment env) {
         List<Rehearsal.Check> out = new ArrayList<>();
         ExecResult checks = factory.moodle(env, MoodleCli.inContainer().checks(io.moodlectl.moodle.CheckType.STATUS), null);
         out.add(new Rehearsal.Check("checks.php --type=status", checks.exitCode(), checks.exitCode() <= 1, lastLines(checks.output())));

@@ -106,4 +106,61 @@ class SiteFileTest {
                 .hasMessageContaining("site.yaml:")
                 .hasMessageContaining("not valid YAML");
     }
+
+    @Test
+    void readsTheBackupKey() throws Exception {
+        Files.writeString(dir.resolve("restic.pw"), "x");
+        Files.writeString(dir.resolve("id_backup"), "x");
+        String yaml = """
+                name: demo
+                moodle: {repository: /srv/m.git, ref: v4.5.6}
+                backup:
+                  repository: sftp:backup@vault.example.edu:/srv/restic/demo
+                  password-file: restic.pw
+                  ssh: {identity: id_backup, port: 2222}
+                  keep: {last: 3, daily: 7, weekly: 4, monthly: 6}
+                """;
+        SiteSpec s = SiteFile.parse("site.yaml", yaml, dir);
+        assertThat(s.backup().repository()).isEqualTo("sftp:backup@vault.example.edu:/srv/restic/demo");
+        assertThat(s.backup().passwordFile()).isEqualTo(dir.resolve("restic.pw").toAbsolutePath());
+        assertThat(s.backup().sshIdentity()).isEqualTo(dir.resolve("id_backup").toAbsolutePath());
+        assertThat(s.backup().sshPort()).isEqualTo(2222);
+        assertThat(s.backup().keep()).isEqualTo(new SiteSpec.Keep(3, 7, 4, 6));
+        assertThat(s.withMoodleRef("v4.5.7").backup()).isEqualTo(s.backup());
+
+        SiteSpec local = SiteFile.parse("site.yaml", """
+                name: demo
+                moodle: {repository: /srv/m.git, ref: v4.5.6}
+                backup: {repository: backups/demo}
+                """, dir);
+        assertThat(local.backup().repository()).isEqualTo(dir.resolve("backups/demo").toAbsolutePath().normalize().toString());
+        assertThat(local.backup().passwordFile()).isNull();
+        assertThat(local.backup().keep().daily()).isPositive();
+        assertThat(SiteFile.parse("site.yaml", "name: demo\nmoodle: {repository: /srv/m.git, ref: v1}\n", dir).backup()).isNull();
+    }
+
+    @Test
+    void backupProblemsAreReportedWithTheirLines() {
+        String yaml = """
+                name: demo
+                moodle: {repository: /srv/m.git, ref: v4.5.6}
+                backup:
+                  repository: ftp://vault/x
+                  password-file: missing.pw
+                  ssh: {port: 70000, user: x}
+                  keep: {hourly: 3}
+                """;
+        assertThatThrownBy(() -> SiteFile.parse("site.yaml", yaml, dir))
+                .isInstanceOf(MoodlectlException.class)
+                .hasMessageContaining("site.yaml:4: backup.repository: 'ftp://vault/x' is not a repository")
+                .hasMessageContaining("site.yaml:5: backup.password-file:")
+                .hasMessageContaining("backup.ssh.port: 70000 is out of range")
+                .hasMessageContaining("backup.ssh.user: unknown key")
+                .hasMessageContaining("backup.keep.hourly: unknown key")
+                .hasMessageContaining("backup.keep: keeps nothing")
+                .hasMessageContaining("backup.ssh: only an sftp: repository uses ssh");
+        assertThatThrownBy(() -> SiteFile.parse("site.yaml", "name: demo\nmoodle: {repository: /srv/m.git, ref: v1}\n"
+                + "backup: {keep: {last: 1}}\n", dir))
+                .hasMessageContaining("backup: repository: is missing");
+    }
 }
