@@ -26,12 +26,8 @@ public record OperationDiff(Side a, Side b, List<Row> steps, int matched, int on
         }
     }
 
-    /** One step of A, of B, or of both. */
-    public record Row(String name, Step a, Step b, Double ratio, boolean commandDiffers) {
-        /** "both", "a" or "b". */
-        public String in() {
-            return a != null && b != null ? "both" : a != null ? "a" : "b";
-        }
+    /** One step of A, of B, or of both; {@code in} says which: "both", "a" or "b". */
+    public record Row(String name, String in, Step a, Step b, Double ratio, boolean commandDiffers) {
     }
 
     /** What one operation's step did: seconds null while unfinished; command and exitCode may be null. */
@@ -91,7 +87,8 @@ public record OperationDiff(Side a, Side b, List<Row> steps, int matched, int on
             ratio = Math.round(sb.seconds() / sa.seconds() * 100) / 100.0;
         }
         boolean differs = sa != null && sb != null && !Objects.equals(blankToNull(sa.command()), blankToNull(sb.command()));
-        return new Row(Redactor.redact(name), sa, sb, ratio, differs);
+        String in = sa != null && sb != null ? "both" : sa != null ? "a" : "b";
+        return new Row(Redactor.redact(name), in, sa, sb, ratio, differs);
     }
 
     private static String blankToNull(String s) {
