@@ -3,6 +3,7 @@ package io.moodlectl.site;
 import io.moodlectl.error.MoodlectlException;
 import io.moodlectl.host.Host;
 import io.moodlectl.workflow.OperationRecord;
+import io.moodlectl.workflow.OperationStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +40,9 @@ public final class SiteLock implements AutoCloseable {
 
     /** Takes the site's lock for this process; CONFLICT naming the holder (operation, pid, start) if another has it. */
     public static SiteLock acquire(Host host, String site) {
-        return acquire(host.state().locks(), site, pid -> host.journal().running(site).stream()
-                .filter(o -> o.pid() == pid).map(OperationRecord::id).findFirst());
+        return acquire(host.state().locks(), site, pid -> host.journal().operations(site, 20).stream()
+                .filter(o -> o.pid() == pid && (o.status() == OperationStatus.RUNNING || o.status() == OperationStatus.INTERRUPTED))
+                .map(OperationRecord::id).findFirst());
     }
 
     public static SiteLock acquire(Path locksDir, String site) {
@@ -99,8 +101,8 @@ public final class SiteLock implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // the journal may be busy or the file garbled: name what the file says
         }
-        return op.map(id -> "operation " + id + " ").orElse("")
-                + "(pid " + pid + ", started " + holder.getOrDefault("started", "?") + ")";
+        return op.map(id -> "operation " + id).orElse("a process")
+                + " (pid " + pid + ", started " + holder.getOrDefault("started", "?") + ")";
     }
 
     private static Map<String, String> read(FileChannel ch) throws IOException {
