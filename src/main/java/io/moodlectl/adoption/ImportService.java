@@ -5,7 +5,6 @@ import io.moodlectl.error.ExitCode;
 import io.moodlectl.error.MoodlectlException;
 import io.moodlectl.host.Host;
 import io.moodlectl.moodle.CoreVersion;
-import io.moodlectl.moodle.Maturity;
 import io.moodlectl.moodle.MoodleCli;
 import io.moodlectl.release.ResolvedRelease;
 import io.moodlectl.runtime.ContainerRuntime;
@@ -17,6 +16,7 @@ import io.moodlectl.site.EnvironmentFactory;
 import io.moodlectl.site.SiteFile;
 import io.moodlectl.site.SiteImages;
 import io.moodlectl.site.SiteService;
+import io.moodlectl.upgrade.UpgradeSteps;
 import io.moodlectl.site.SiteSpec;
 import io.moodlectl.workflow.Operation;
 import io.moodlectl.workflow.Step;
@@ -354,17 +354,7 @@ public final class ImportService {
                         return r.exitCode();
                     }));
             if (exit == 2) {
-                List<String> argv = MoodleCli.inContainer().upgrade(true, release.version().maturity() != Maturity.STABLE);
-                op.run(Step.named("upgrade").describe("Upgrade the imported database to the code's release (admin/cli/upgrade.php)")
-                        .command(String.join(" ", argv.stream().map(ShellCommand::quote).toList()))
-                        .action(ctx -> {
-                            ExecResult r = factory.moodle(env, argv, ctx::output);
-                            ctx.exitCode(r.exitCode());
-                            if (!r.ok()) {
-                                throw EnvironmentFactory.cliFailed("upgrade.php", r);
-                            }
-                            return null;
-                        }));
+                new UpgradeSteps(host, spec).runUpgrade(op, env, release);
                 upgraded = true;
                 op.fact("upgraded", dump.version().toPlainString() + " → " + release.version().version().toPlainString());
             }

@@ -68,7 +68,8 @@ public final class UpgradeSteps {
     }
 
     /** upgrade.php --non-interactive as the web user; returns the seconds it took. A failure is never re-run. */
-    double runUpgrade(Operation op, Environment env, ResolvedRelease release) {
+    /** upgrade.php on {@code env} (also after an import whose code is newer than its database); returns its seconds. */
+    public double runUpgrade(Operation op, Environment env, ResolvedRelease release) {
         boolean unstable = release.version().maturity() != Maturity.STABLE;
         List<String> argv = MoodleCli.inContainer().upgrade(true, unstable);
         return op.run(Step.named("upgrade").describe("Run Moodle's upgrade (admin/cli/upgrade.php) on " + env.id())
